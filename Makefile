@@ -1,0 +1,50 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?=
+PORT ?=
+
+.PHONY: run test install migrate lint format bench browser clean lock
+
+run: migrate ## Set everything up and start the service on http://127.0.0.1:8000
+	$(BIN)/sunsupport serve $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
+
+test: install browser ## Install what the tests need and run the whole suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+install: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the dependency list or the lock changes: a second `make run` is quick.
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+migrate: install
+	$(BIN)/sunsupport migrate
+
+browser: ## Debian's Chromium for the browser tests (installed with apt when possible)
+	@bash scripts/ensure-chromium.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: install
+	$(BIN)/python bench/bot.py
+
+lock: install ## Re-pin every dependency after changing pyproject.toml
+	$(BIN)/python -m pip freeze --exclude-editable > constraints.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,3 @@
+from sunsupport.cli import main
+
+main()

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+from fastapi.security import OAuth2PasswordRequestForm
+
+from sunsupport.auth import service
+from sunsupport.auth.deps import CurrentUser
+from sunsupport.auth.schemas import Credentials, LoginIn, TokenOut, UserOut
+from sunsupport.deps import ClientAddress, LimiterDep, SessionDep, SettingsDep
+from sunsupport.errors import error_responses
+from sunsupport.security import create_access_token
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UserOut,
+    responses=error_responses(409, 413, 422),
+)
+async def register(body: Credentials, session: SessionDep) -> UserOut:
+    user = await service.register(session, body.username, body.password)
+    return UserOut.model_validate(user)
+
+
+@router.post("/login", response_model=TokenOut, responses=error_responses(401, 413, 422, 429))
+async def login(
+    body: LoginIn,
+    session: SessionDep,
+    settings: SettingsDep,
+    limiter: LimiterDep,
+    client: ClientAddress,
+) -> TokenOut:
+    user = await service.authenticate(session, limiter, body.username, body.password, client)
+    return TokenOut(access_token=_token_for(user.id, settings))
+
+
+@router.post("/token", response_model=TokenOut, responses=error_responses(401, 413, 422, 429))
+async def token(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    session: SessionDep,
+    settings: SettingsDep,
+    limiter: LimiterDep,
+    client: ClientAddress,
+) -> TokenOut:
+    """OAuth2 password flow, for the "Authorize" button of the interactive docs."""
+    user = await service.authenticate(session, limiter, form.username, form.password, client)
+    return TokenOut(access_token=_token_for(user.id, settings))
+
+
+@router.get("/me", response_model=UserOut, responses=error_responses(401))
+async def me(user: CurrentUser) -> UserOut:
+    return UserOut.model_validate(user)
+
+
+def _token_for(user_id: int, settings: SettingsDep) -> str:
+    return create_access_token(
+        user_id, settings.secret_key or "", settings.access_token_expire_minutes
+    )

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from sunsupport.auth.deps import CurrentUser
+from sunsupport.chat import service
+from sunsupport.chat.deps import OwnedSession
+from sunsupport.chat.schemas import (
+    MessageIn,
+    MessageOut,
+    MessagePosted,
+    SessionOut,
+    SessionSummary,
+)
+from sunsupport.deps import BotDep, LimiterDep, SessionDep, SettingsDep
+from sunsupport.errors import Forbidden, error_responses
+from sunsupport.responses import DelayedJSONResponse
+
+router = APIRouter(prefix="/chat", tags=["chat"])
+
+SLOW_DOWN = "Too many requests; slow down"
+
+
+@router.post("/session", response_model=SessionOut, responses=error_responses(401, 429))
+async def create_session(session: SessionDep, user: CurrentUser, limiter: LimiterDep) -> SessionOut:
+    await limiter.hit(limiter.sessions, f"user:{user.id}", SLOW_DOWN)
+    chat = await service.create_session(session, user)
+    return SessionOut.model_validate(chat)
+
+
+@router.get("/sessions", response_model=list[SessionSummary], responses=error_responses(401, 422))
+async def list_sessions(
+    session: SessionDep,
+    user: CurrentUser,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> list[SessionSummary]:
+    """The current user's chat sessions, newest first."""
+    chats = await service.list_sessions(session, user, limit, offset)
+    return [SessionSummary.model_validate(chat) for chat in chats]
+
+
+@router.post(
+    "/message",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MessagePosted,
+    responses=error_responses(401, 403, 404, 413, 422, 429),
+)
+async def post_message(
+    body: MessageIn,
+    session: SessionDep,
+    user: CurrentUser,
+    bot: BotDep,
+    limiter: LimiterDep,
+    settings: SettingsDep,
+) -> Response:
+    if body.sender_type == "bot":
+        raise Forbidden("Only the server writes bot messages")
+    await limiter.hit(limiter.messages, f"user:{user.id}", SLOW_DOWN)
+    chat = await service.owned_session(session, user, body.session_id)
+    posted = await service.post_user_message(session, bot, chat, body.text)
+    reply = posted.reply
+    result = MessagePosted(
+        answer=reply.text if reply else None,
+        intent=reply.intent if reply else None,
+        confidence=round(reply.confidence, 4) if reply else None,
+        suggestions=list(reply.suggestions) if reply else [],
+        message_id=posted.message.id,
+        answer_id=posted.answer.id if posted.answer else None,
+    )
+    delay = settings.bot_reply_delay_seconds if posted.answer else 0.0
+    return DelayedJSONResponse(result.model_dump(mode="json"), 201, delay=delay)
+
+
+@router.get(
+    "/history/{session_id}",
+    response_model=list[MessageOut],
+    responses=error_responses(401, 403, 404, 422),
+)
+async def history(
+    session: SessionDep,
+    chat: OwnedSession,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    before_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+) -> list[MessageOut]:
+    """The session's messages in sending order; page backwards with ``before_id``."""
+    messages = await service.history(session, chat, limit, before_id)
+    return [MessageOut.model_validate(message) for message in messages]
+
+
+@router.delete(
+    "/history/{session_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 403, 404, 422),
+)
+async def clear_history(session: SessionDep, chat: OwnedSession) -> None:
+    await service.clear_history(session, chat)

@@ -1,0 +1,95 @@
+"""Settings from the environment and an optional `.env` file (pydantic-settings)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+SECRET_FILE_NAME = ".sunsupport-secret"  # noqa: S105 (a file name, not a secret)
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used; the message says what to change."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    env: Literal["development", "production", "test"] = "development"
+    database_url: str = "sqlite+aiosqlite:///./db.db"
+    secret_key: str | None = Field(default=None, repr=False)
+    access_token_expire_minutes: int = Field(default=30, ge=1, le=60 * 24 * 30)
+    log_dir: Path = Path("logs")
+    log_level: str = "INFO"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    bot_reply_delay_seconds: float = Field(default=0.0, ge=0, le=30)
+    kb_path: Path | None = None
+
+    rate_limit_login_failures: str = "10/minute"
+    rate_limit_messages: str = "60/minute"
+    rate_limit_sessions: str = "20/minute"
+    rate_limit_storage_uri: str = "memory://"
+
+    sql_echo: bool = False
+    max_body_bytes: int = 64 * 1024
+
+    @field_validator("log_level")
+    @classmethod
+    def _upper_level(cls, value: str) -> str:
+        return value.upper()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return make_url(self.database_url).get_backend_name() == "sqlite"
+
+    def sqlite_path(self) -> Path | None:
+        """The database file of a file-based SQLite URL, else None."""
+        url = make_url(self.database_url)
+        if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+            return None
+        return Path(url.database)
+
+    def resolve_secret_key(self) -> str:
+        """The JWT signing key: configured, or generated once and kept beside the database.
+
+        Production refuses to run without an explicit key, so a lost file never silently
+        logs everybody out or, worse, lets a default key sign tokens.
+        """
+        if self.secret_key:
+            return self.secret_key
+        if self.env == "production":
+            raise ConfigError(
+                "SECRET_KEY is not set. In production set SECRET_KEY to a long random value, "
+                'e.g. python -c "import secrets; print(secrets.token_urlsafe(64))"'
+            )
+        db_file = self.sqlite_path()
+        directory = db_file.parent if db_file else Path(".")
+        return _load_or_create_secret(directory / SECRET_FILE_NAME)
+
+
+def _load_or_create_secret(path: Path) -> str:
+    if path.exists():
+        value = path.read_text(encoding="utf-8").strip()
+        if value:
+            return value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(64)
+    # Create with 0600 from the start: the key is never readable by others, not even briefly.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(value)
+    path.chmod(0o600)
+    return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,48 @@
+"""Annotated dependency aliases shared by the routers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sunsupport.bot import Bot
+from sunsupport.config import Settings
+from sunsupport.db import session_scope
+from sunsupport.ratelimit import RateLimiter
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with session_scope(request.app.state.sessionmaker) as session:
+        yield session
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_bot(request: Request) -> Bot:
+    return request.app.state.bot
+
+
+def get_limiter(request: Request) -> RateLimiter:
+    return request.app.state.limiter
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+# scope="function": the unit of work commits when the endpoint returns, *before* the
+# response is sent, so a 2xx always means the data is stored.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+BotDep = Annotated[Bot, Depends(get_bot)]
+LimiterDep = Annotated[RateLimiter, Depends(get_limiter)]
+ClientAddress = Annotated[str, Depends(client_address)]
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
+TokenDep = Annotated[str | None, Depends(oauth2_scheme)]

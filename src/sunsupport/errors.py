@@ -1,0 +1,93 @@
+"""Domain errors and the handlers that turn every failure into JSON ``{"detail": ...}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from loguru import logger
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+class AppError(Exception):
+    """Base of the errors services raise; each subclass maps to one status code."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    headers: dict[str, str] | None = None
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFound(AppError):
+    status_code = status.HTTP_404_NOT_FOUND
+
+
+class Forbidden(AppError):
+    status_code = status.HTTP_403_FORBIDDEN
+
+
+class Conflict(AppError):
+    status_code = status.HTTP_409_CONFLICT
+
+
+class Unauthorized(AppError):
+    status_code = status.HTTP_401_UNAUTHORIZED
+    headers = {"WWW-Authenticate": "Bearer"}
+
+
+class TooManyRequests(AppError):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(max(1, retry_after))}
+
+
+class ServiceUnavailable(AppError):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` for routes: every status a route can return is declared."""
+    from sunsupport.schemas import ErrorOut
+
+    descriptions = {
+        400: "Bad request",
+        401: "Missing, invalid or expired token",
+        403: "Not allowed",
+        404: "Not found",
+        409: "Conflict",
+        413: "Request body too large",
+        422: "Invalid input",
+        429: "Too many requests; see Retry-After",
+        503: "Database unavailable",
+    }
+    return {code: {"model": ErrorOut, "description": descriptions[code]} for code in codes}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def _app_error(_request: Request, exc: AppError) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            {"detail": exc.detail}, exc.status_code, headers=getattr(exc, "headers", None)
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {k: v for k, v in err.items() if k in ("type", "loc", "msg")} for err in exc.errors()
+        ]
+        return JSONResponse({"detail": errors}, status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        logger.opt(exception=exc).error("unhandled error")
+        return JSONResponse({"detail": "Internal server error"}, 500)

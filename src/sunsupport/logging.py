@@ -1,0 +1,80 @@
+"""Logging: loguru to `LOG_DIR/app.log` (rotated) and stderr; stdlib logs routed in."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from loguru import logger
+
+from sunsupport.config import Settings
+
+LOG_FORMAT = (
+    "{time:YYYY-MM-DD HH:mm:ss.SSS} | {level: <8} | {extra[request_id]} | {name}: {message}"
+)
+# Credentials that must never reach a log line, whatever logged them.
+_SECRET_PATTERNS = (
+    (re.compile(r"\$argon2[a-z]*\$[\w$=,+/.-]+"), "***"),
+    (re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]+"), "***"),  # JWTs
+    (re.compile(r"(?i)(password|secret|token)(['\"]?\s*[:=]\s*['\"]?)[^\s'\",&]+"), r"\1\2***"),
+)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def sanitize(text: str) -> str:
+    """Mask secrets and escape control characters so user text cannot forge a log line."""
+    for pattern, replacement in _SECRET_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def _patch(record: dict[str, Any]) -> None:
+    record["message"] = sanitize(record["message"])
+    record["extra"].setdefault("request_id", "-")
+
+
+class InterceptHandler(logging.Handler):
+    """Send stdlib logging records (uvicorn, SQLAlchemy, alembic) to loguru."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            level: str | int = logger.level(record.levelname).name
+        except ValueError:
+            level = record.levelno
+        frame, depth = inspect.currentframe(), 0
+        while frame and (depth == 0 or frame.f_code.co_filename == logging.__file__):
+            frame = frame.f_back
+            depth += 1
+        logger.opt(depth=depth, exception=record.exc_info).log(level, record.getMessage())
+
+
+def configure_logging(settings: Settings) -> None:
+    log_dir = Path(settings.log_dir)
+    log_dir.mkdir(parents=True, exist_ok=True)
+    logger.remove()
+    logger.configure(patcher=_patch)  # type: ignore[arg-type]
+    logger.add(sys.stderr, level=settings.log_level, format=LOG_FORMAT, colorize=False)
+    logger.add(
+        log_dir / "app.log",
+        level=settings.log_level,
+        format=LOG_FORMAT,
+        rotation="10 MB",
+        retention="7 days",
+        compression="zip",
+        encoding="utf-8",
+        enqueue=True,
+    )
+    logging.basicConfig(handlers=[InterceptHandler()], level=0, force=True)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "sqlalchemy", "alembic"):
+        std = logging.getLogger(name)
+        std.handlers = [InterceptHandler()]
+        std.propagate = False
+    # One line per request comes from our middleware; uvicorn's access log would repeat it.
+    logging.getLogger("uvicorn.access").disabled = True
+    logging.getLogger("sqlalchemy.engine").setLevel(
+        logging.INFO if settings.sql_echo else logging.WARNING
+    )

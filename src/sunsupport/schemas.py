@@ -1,0 +1,15 @@
+"""Schemas shared by every domain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class ErrorOut(BaseModel):
+    detail: str | list[dict[str, Any]]
+
+
+class HealthOut(BaseModel):
+    status: str

@@ -1,0 +1,99 @@
+"""Shared fixtures: a real, migrated SQLite file per test and an app wired to it."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from sunsupport.app import create_app
+from sunsupport.config import Settings
+from sunsupport.migrate import upgrade
+
+PASSWORD = "correct-horse-42"
+
+
+def make_settings(db_file: Path, log_dir: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "env": "test",
+        "database_url": f"sqlite+aiosqlite:///{db_file}",
+        "secret_key": "test-secret-" + "x" * 40,
+        "log_dir": log_dir,
+        "rate_limit_login_failures": "",
+        "rate_limit_messages": "",
+        "rate_limit_sessions": "",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrate once per run; each test copies the file (much faster than migrating again)."""
+    directory = tmp_path_factory.mktemp("template")
+    db_file = directory / "template.db"
+    upgrade(make_settings(db_file, directory / "logs"))
+    return db_file
+
+
+@pytest.fixture
+def db_file(tmp_path: Path, migrated_template: Path) -> Path:
+    target = tmp_path / "test.db"
+    shutil.copyfile(migrated_template, target)
+    return target
+
+
+@pytest.fixture
+def settings_overrides() -> dict[str, Any]:
+    """Override in a test module (or with parametrize) to change settings."""
+    return {}
+
+
+@pytest.fixture
+def settings(tmp_path: Path, db_file: Path, settings_overrides: dict[str, Any]) -> Settings:
+    return make_settings(db_file, tmp_path / "logs", **settings_overrides)
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=("10.0.0.1", 4242))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+
+
+async def register_and_login(client: httpx.AsyncClient, username: str | None = None) -> dict:
+    """Register a fresh user; returns ``{"id", "username", "headers"}``."""
+    username = username or "u" + uuid.uuid4().hex[:10]
+    response = await client.post(
+        "/auth/register", json={"username": username, "password": PASSWORD}
+    )
+    assert response.status_code == 201, response.text
+    login = await client.post("/auth/login", json={"username": username, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    token = login.json()["access_token"]
+    return {
+        **response.json(),
+        "token": token,
+        "headers": {"Authorization": f"Bearer {token}"},
+    }
+
+
+@pytest.fixture
+def new_user(client: httpx.AsyncClient) -> Callable[..., Any]:
+    async def factory(username: str | None = None) -> dict:
+        return await register_and_login(client, username)
+
+    return factory
