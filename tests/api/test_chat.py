@@ -1,0 +1,315 @@
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import httpx
+import pytest
+from sqlalchemy import delete, func, select
+
+from sunsupport.bot.seed import GOODBYE, GREETING
+from sunsupport.models import ChatSession, Message, User
+
+
+async def open_session(client: httpx.AsyncClient, user: dict) -> str:
+    response = await client.post("/chat/session", headers=user["headers"])
+    assert response.status_code == 200, response.text
+    return response.json()["id"]
+
+
+async def say(client: httpx.AsyncClient, user: dict, session_id: str, text: str) -> httpx.Response:
+    return await client.post(
+        "/chat/message", headers=user["headers"], json={"session_id": session_id, "text": text}
+    )
+
+
+def is_aware_rfc3339(value: str) -> bool:
+    parsed = datetime.fromisoformat(value)
+    return parsed.tzinfo is not None and parsed.utcoffset() is not None
+
+
+async def test_create_session_shape(client: httpx.AsyncClient, new_user) -> None:
+    user = await new_user()
+    response = await client.post("/chat/session", headers=user["headers"])
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"id", "user_id", "created_date"}
+    assert body["user_id"] == user["id"]
+    assert len(body["id"]) == 36 and body["id"].count("-") == 4
+    assert is_aware_rfc3339(body["created_date"])
+
+
+async def test_message_gets_an_answer_and_both_are_stored(
+    client: httpx.AsyncClient, new_user
+) -> None:
+    user = await new_user()
+    sid = await open_session(client, user)
+    response = await say(client, user, sid, "  Привет  ")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["answer"] == GREETING
+    assert body["intent"] == "greeting"
+    assert body["answer_id"] > body["message_id"]
+    assert isinstance(body["suggestions"], list)
+    history = (await client.get(f"/chat/history/{sid}", headers=user["headers"])).json()
+    assert [(m["sender_type"], m["text"]) for m in history] == [
+        ("user", "Привет"),  # trimmed
+        ("bot", GREETING),
+    ]
+    assert [m["id"] for m in history] == [body["message_id"], body["answer_id"]]
+    assert all(is_aware_rfc3339(m["sent_at"]) for m in history)
+
+
+async def test_goodbye_keeps_the_seed_reply(client: httpx.AsyncClient, new_user) -> None:
+    user = await new_user()
+    sid = await open_session(client, user)
+    assert (await say(client, user, sid, "ПОКА")).json()["answer"] == GOODBYE
+
+
+@pytest.mark.parametrize(
+    ("payload_extra", "status"),
+    [
+        ({}, 201),
+        ({"sender_type": "user"}, 201),
+        ({"sender_type": None}, 201),
+        ({"sender_type": "bot"}, 403),
+        ({"sender_type": "operator"}, 422),
+        ({"sender_type": "other"}, 422),
+        ({"sender_type": 1}, 422),
+    ],
+)
+async def test_sender_type(client: httpx.AsyncClient, new_user, payload_extra, status) -> None:
+    user = await new_user()
+    sid = await open_session(client, user)
+    response = await client.post(
+        "/chat/message",
+        headers=user["headers"],
+        json={"session_id": sid, "text": "привет", **payload_extra},
+    )
+    assert response.status_code == status, response.text
+    assert ("detail" in response.json()) == (status != 201)
+
+
+async def test_client_cannot_store_a_bot_message(client: httpx.AsyncClient, new_user) -> None:
+    user = await new_user()
+    sid = await open_session(client, user)
+    await client.post(
+        "/chat/message",
+        headers=user["headers"],
+        json={"session_id": sid, "text": "fake", "sender_type": "bot"},
+    )
+    assert (await client.get(f"/chat/history/{sid}", headers=user["headers"])).json() == []
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", "x" * 2001, None, 42, ["a"], "nul\x00byte"])
+async def test_message_text_is_validated(client: httpx.AsyncClient, new_user, text) -> None:
+    user = await new_user()
+    sid = await open_session(client, user)
+    response = await client.post(
+        "/chat/message", headers=user["headers"], json={"session_id": sid, "text": text}
+    )
+    assert response.status_code == 422
+
+
+async def test_message_of_exactly_2000_characters_is_accepted(
+    client: httpx.AsyncClient, new_user
+) -> None:
+    user = await new_user()
+    sid = await open_session(client, user)
+    response = await say(client, user, sid, "с" * 2000)
+    assert response.status_code == 201
+
+
+async def test_unknown_session_is_404(client: httpx.AsyncClient, new_user) -> None:
+    user = await new_user()
+    missing = "00000000-0000-0000-0000-000000000000"
+    assert (await say(client, user, missing, "привет")).status_code == 404
+    for method in ("GET", "DELETE"):
+        response = await client.request(method, f"/chat/history/{missing}", headers=user["headers"])
+        assert response.status_code == 404
+        assert response.json()["detail"]
+
+
+async def test_another_users_session_is_403(client: httpx.AsyncClient, new_user) -> None:
+    owner, intruder = await new_user(), await new_user()
+    sid = await open_session(client, owner)
+    await say(client, owner, sid, "привет")
+    assert (await say(client, intruder, sid, "привет")).status_code == 403
+    for method in ("GET", "DELETE"):
+        response = await client.request(method, f"/chat/history/{sid}", headers=intruder["headers"])
+        assert response.status_code == 403
+    # the owner's history is untouched by the refused delete
+    history = await client.get(f"/chat/history/{sid}", headers=owner["headers"])
+    assert len(history.json()) == 2
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/chat/session"),
+        ("GET", "/chat/sessions"),
+        ("POST", "/chat/message"),
+        ("GET", "/chat/history/x"),
+        ("DELETE", "/chat/history/x"),
+    ],
+)
+async def test_chat_endpoints_require_a_token(client: httpx.AsyncClient, method, path) -> None:
+    response = await client.request(
+        method, path, json={"session_id": "x", "text": "привет"} if method == "POST" else None
+    )
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def test_history_paging(client: httpx.AsyncClient, new_user) -> None:
+    user = await new_user()
+    sid = await open_session(client, user)
+    for i in range(5):
+        await say(client, user, sid, f"сообщение {i}")
+    full = (await client.get(f"/chat/history/{sid}", headers=user["headers"])).json()
+    assert len(full) == 10
+    assert [m["id"] for m in full] == sorted(m["id"] for m in full)
+    last_page = (
+        await client.get(f"/chat/history/{sid}", params={"limit": 4}, headers=user["headers"])
+    ).json()
+    assert last_page == full[-4:]
+    before = (
+        await client.get(
+            f"/chat/history/{sid}",
+            params={"limit": 4, "before_id": last_page[0]["id"]},
+            headers=user["headers"],
+        )
+    ).json()
+    assert before == full[-8:-4]
+
+
+@pytest.mark.parametrize(
+    "params", [{"limit": 0}, {"limit": 501}, {"before_id": -1}, {"limit": "x"}]
+)
+async def test_history_paging_is_validated(client: httpx.AsyncClient, new_user, params) -> None:
+    user = await new_user()
+    sid = await open_session(client, user)
+    response = await client.get(f"/chat/history/{sid}", params=params, headers=user["headers"])
+    assert response.status_code == 422
+
+
+async def test_delete_history_only_touches_that_session(
+    client: httpx.AsyncClient, new_user
+) -> None:
+    user = await new_user()
+    first, second = await open_session(client, user), await open_session(client, user)
+    await say(client, user, first, "привет")
+    await say(client, user, second, "пока")
+    response = await client.delete(f"/chat/history/{first}", headers=user["headers"])
+    assert response.status_code == 204
+    assert response.content == b""
+    assert (await client.get(f"/chat/history/{first}", headers=user["headers"])).json() == []
+    assert len((await client.get(f"/chat/history/{second}", headers=user["headers"])).json()) == 2
+
+
+async def test_sessions_list_newest_first_with_title(client: httpx.AsyncClient, new_user) -> None:
+    user, other = await new_user(), await new_user()
+    first = await open_session(client, user)
+    await say(client, user, first, "  Почему   нет солнца?  ")
+    second = await open_session(client, user)
+    await open_session(client, other)
+    listed = (await client.get("/chat/sessions", headers=user["headers"])).json()
+    assert [s["id"] for s in listed] == [second, first]
+    assert listed[0]["title"] is None and listed[0]["last_message_at"] is None
+    assert listed[1]["title"] == "Почему нет солнца?"
+    assert is_aware_rfc3339(listed[1]["last_message_at"])
+    assert set(listed[0]) == {"id", "created_date", "title", "last_message_at"}
+    page = (await client.get("/chat/sessions?limit=1&offset=1", headers=user["headers"])).json()
+    assert [s["id"] for s in page] == [first]
+
+
+async def test_long_first_message_gives_a_short_title(client: httpx.AsyncClient, new_user) -> None:
+    user = await new_user()
+    sid = await open_session(client, user)
+    await say(client, user, sid, "солнце " * 100)
+    title = (await client.get("/chat/sessions", headers=user["headers"])).json()[0]["title"]
+    assert len(title) <= 80 and title.endswith("…")
+
+
+async def test_deleting_a_user_cascades_to_sessions_and_messages(
+    client: httpx.AsyncClient, app, new_user
+) -> None:
+    user = await new_user()
+    sid = await open_session(client, user)
+    await say(client, user, sid, "привет")
+    async with app.state.sessionmaker() as session:
+        await session.execute(delete(User).where(User.id == user["id"]))
+        await session.commit()
+        assert await session.scalar(select(func.count()).select_from(ChatSession)) == 0
+        assert await session.scalar(select(func.count()).select_from(Message)) == 0
+
+
+async def test_concurrent_writers_do_not_hit_database_is_locked(
+    client: httpx.AsyncClient, new_user
+) -> None:
+    users = [await new_user() for _ in range(4)]
+    sessions = [await open_session(client, user) for user in users]
+    responses = await asyncio.gather(
+        *(
+            say(client, user, sid, f"привет {n}")
+            for n in range(10)
+            for user, sid in zip(users, sessions, strict=True)
+        )
+    )
+    assert [r.status_code for r in responses] == [201] * 40
+
+
+class TestRateLimits:
+    @pytest.fixture
+    def settings_overrides(self) -> dict:
+        return {"rate_limit_messages": "3/minute", "rate_limit_sessions": "2/minute"}
+
+    async def test_messages_are_limited_per_user(self, client: httpx.AsyncClient, new_user) -> None:
+        user, other = await new_user(), await new_user()
+        sid = await open_session(client, user)
+        for _ in range(3):
+            assert (await say(client, user, sid, "привет")).status_code == 201
+        blocked = await say(client, user, sid, "привет")
+        assert blocked.status_code == 429
+        assert int(blocked.headers["retry-after"]) >= 1
+        # the refused message was not stored
+        history = (await client.get(f"/chat/history/{sid}", headers=user["headers"])).json()
+        assert len(history) == 6
+        other_sid = await open_session(client, other)
+        assert (await say(client, other, other_sid, "привет")).status_code == 201
+
+    async def test_session_creation_is_limited(self, client: httpx.AsyncClient, new_user) -> None:
+        user = await new_user()
+        for _ in range(2):
+            assert (await client.post("/chat/session", headers=user["headers"])).status_code == 200
+        blocked = await client.post("/chat/session", headers=user["headers"])
+        assert blocked.status_code == 429
+        assert "retry-after" in blocked.headers
+
+
+class TestReplyDelay:
+    @pytest.fixture
+    def settings_overrides(self) -> dict:
+        return {"bot_reply_delay_seconds": 0.6}
+
+    async def test_answer_waits_without_holding_a_connection(
+        self, client: httpx.AsyncClient, app, new_user
+    ) -> None:
+        user = await new_user()
+        sid = await open_session(client, user)
+        request = asyncio.create_task(say(client, user, sid, "привет"))
+        stored = 0
+        for _ in range(50):  # the answer is committed before the pause starts
+            await asyncio.sleep(0.02)
+            async with app.state.sessionmaker() as session:
+                stored = await session.scalar(
+                    select(func.count()).select_from(Message).where(Message.session_id == sid)
+                )
+            if stored == 2:
+                break
+        assert stored == 2
+        assert not request.done()
+        assert app.state.engine.pool.checkedout() == 0
+        response = await request
+        assert response.status_code == 201
+        assert response.json()["answer"] == GREETING

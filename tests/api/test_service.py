@@ -1,0 +1,112 @@
+"""Cross-cutting behaviour: health, static, docs, headers, errors, logs."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from loguru import logger
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from tests.conftest import PASSWORD
+
+
+async def test_health_checks_the_database(client: httpx.AsyncClient) -> None:
+    response = await client.get("/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_health_is_503_when_the_database_is_unreachable(
+    client: httpx.AsyncClient, app
+) -> None:
+    healthy = app.state.engine
+    app.state.engine = create_async_engine("sqlite+aiosqlite:////nonexistent/dir/db.db")
+    try:
+        response = await client.get("/health")
+    finally:
+        await app.state.engine.dispose()
+        app.state.engine = healthy
+    assert response.status_code == 503
+    assert response.json() == {"detail": "Database unavailable"}
+
+
+async def test_root_serves_the_frontend_with_a_strict_csp(client: httpx.AsyncClient) -> None:
+    response = await client.get("/")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_docs_work_offline(client: httpx.AsyncClient) -> None:
+    page = await client.get("/docs")
+    assert page.status_code == 200
+    assert "/docs-static/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower()
+    asset = await client.get("/docs-static/swagger-ui-bundle.js")
+    assert asset.status_code == 200
+
+
+async def test_every_response_has_a_request_id(client: httpx.AsyncClient) -> None:
+    first, second = await client.get("/health"), await client.get("/nope")
+    assert first.headers["x-request-id"] != second.headers["x-request-id"]
+    assert second.status_code == 404 and second.json() == {"detail": "Not Found"}
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (b"{not json", "application/json"),
+        (b"[]", "application/json"),
+        (b'{"username": ["a"], "password": {"x": 1}}', "application/json"),
+        (b"\xff\xfe\x00garbage", "application/json"),
+        (b"username=a&password=b", "application/x-www-form-urlencoded"),
+    ],
+)
+async def test_malformed_bodies_are_4xx_json(
+    client: httpx.AsyncClient, content: bytes, content_type: str
+) -> None:
+    response = await client.post(
+        "/auth/register", content=content, headers={"content-type": content_type}
+    )
+    assert 400 <= response.status_code < 500
+    assert "detail" in response.json()
+
+
+async def test_oversized_body_is_413(client: httpx.AsyncClient) -> None:
+    big = b'{"username": "' + b"a" * 70_000 + b'", "password": "x"}'
+    response = await client.post(
+        "/auth/register", content=big, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert "detail" in response.json()
+
+
+async def test_openapi_declares_every_status_code(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    message = schema["paths"]["/chat/message"]["post"]["responses"]
+    assert {"201", "401", "403", "404", "413", "422", "429"} <= set(message)
+    history = schema["paths"]["/chat/history/{session_id}"]
+    assert {"401", "403", "404"} <= set(history["get"]["responses"])
+    assert "204" in history["delete"]["responses"]
+    login = schema["paths"]["/auth/login"]["post"]["responses"]
+    assert {"200", "401", "429"} <= set(login)
+
+
+async def test_logs_have_one_line_per_request_and_no_secrets(
+    client: httpx.AsyncClient, settings, new_user
+) -> None:
+    user = await new_user("logwatcher")
+    await client.post("/auth/login", json={"username": "logwatcher", "password": "wrong-pass-1"})
+    await client.get("/auth/me", headers=user["headers"])
+    logger.info("user said: {}", "hello\n2026-01-01 00:00:00.000 | INFO | forged line")
+    await logger.complete()
+    text = (settings.log_dir / "app.log").read_text(encoding="utf-8")
+    assert "POST /auth/register 201" in text
+    assert "GET /auth/me 200" in text
+    assert PASSWORD not in text and "wrong-pass-1" not in text
+    assert "$argon2" not in text
+    assert user["token"] not in text
+    assert "\n2026-01-01 00:00:00.000 | INFO | forged line" not in text
+    assert "hello\\n2026-01-01" in text

@@ -1,0 +1,56 @@
+"""The service as a newcomer runs it: a real process, real HTTP, a real SQLite file."""
+
+from __future__ import annotations
+
+import stat
+import uuid
+
+import httpx
+
+from sunsupport.config import SECRET_FILE_NAME
+from tests.server.conftest import RunningServer, start_server, stop_server
+
+
+def test_register_login_chat_over_http(server: RunningServer) -> None:
+    with httpx.Client(base_url=server.base_url, timeout=10) as http:
+        username = "srv" + uuid.uuid4().hex[:8]
+        credentials = {"username": username, "password": "sunshine-123"}
+        assert http.post("/auth/register", json=credentials).status_code == 201
+        token = http.post("/auth/login", json=credentials).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        sid = http.post("/chat/session", headers=headers).json()["id"]
+        posted = http.post(
+            "/chat/message", headers=headers, json={"session_id": sid, "text": "привет"}
+        )
+        assert posted.status_code == 201
+        assert posted.headers["x-request-id"]
+        history = http.get(f"/chat/history/{sid}", headers=headers).json()
+        assert [m["sender_type"] for m in history] == ["user", "bot"]
+        page = http.get("/")
+        assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+        assert http.get("/docs").status_code == 200
+
+    log_file = server.workdir / "logs" / "app.log"
+    assert log_file.exists()
+    assert "POST /chat/message 201" in log_file.read_text(encoding="utf-8")
+    secret = server.workdir / SECRET_FILE_NAME
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+
+
+def test_tokens_survive_a_restart(tmp_path) -> None:
+    first = start_server(tmp_path)
+    try:
+        with httpx.Client(base_url=first.base_url, timeout=10) as http:
+            credentials = {"username": "restarter", "password": "sunshine-123"}
+            http.post("/auth/register", json=credentials)
+            token = http.post("/auth/login", json=credentials).json()["access_token"]
+    finally:
+        stop_server(first)
+    second = start_server(tmp_path)
+    try:
+        me = httpx.get(
+            f"{second.base_url}/auth/me", headers={"Authorization": f"Bearer {token}"}, timeout=10
+        )
+        assert me.status_code == 200
+    finally:
+        stop_server(second)
