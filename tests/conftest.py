@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from sunsupport.app import create_app
 from sunsupport.config import Settings
 from sunsupport.migrate import upgrade
+from tests.postgres import PostgresDatabase, postgres_database  # noqa: F401 (fixture)
 
 PASSWORD = "correct-horse-42"
 
@@ -42,11 +43,17 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db_file
 
 
-@pytest.fixture
-def db_file(tmp_path: Path, migrated_template: Path) -> Path:
-    target = tmp_path / "test.db"
-    shutil.copyfile(migrated_template, target)
-    return target
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Every test that uses the app runs on both backends: a fresh SQLite file, or the
+    run's own PostgreSQL database emptied before the test."""
+    if request.param == "sqlite":
+        target = tmp_path / "test.db"
+        shutil.copyfile(request.getfixturevalue("migrated_template"), target)
+        return f"sqlite+aiosqlite:///{target}"
+    postgres: PostgresDatabase = request.getfixturevalue("postgres_database")
+    postgres.truncate_all()
+    return postgres.url
 
 
 @pytest.fixture
@@ -56,8 +63,9 @@ def settings_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, db_file: Path, settings_overrides: dict[str, Any]) -> Settings:
-    return make_settings(db_file, tmp_path / "logs", **settings_overrides)
+def settings(tmp_path: Path, database_url: str, settings_overrides: dict[str, Any]) -> Settings:
+    overrides = {"database_url": database_url, **settings_overrides}
+    return make_settings(tmp_path / "unused.db", tmp_path / "logs", **overrides)
 
 
 @pytest.fixture

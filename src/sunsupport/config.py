@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     rate_limit_sessions: str = "20/minute"
     rate_limit_storage_uri: str = "memory://"
 
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_max_overflow: int = Field(default=10, ge=0, le=200)
+    db_pool_timeout_seconds: float = Field(default=10, gt=0, le=300)
+    db_connect_timeout_seconds: float = Field(default=5, gt=0, le=120)
+    db_statement_timeout_ms: int = Field(default=15_000, ge=0, le=3_600_000)
+
     sql_echo: bool = False
     max_body_bytes: int = 64 * 1024
 

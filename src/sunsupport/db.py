@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, MetaData, event
+from sqlalchemy import DateTime, Dialect, MetaData, event, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -73,7 +73,22 @@ def create_engine(settings: Settings) -> AsyncEngine:
 
         event.listen(sync_engine, "begin", _sqlite_on_begin)
         return engine
-    return create_async_engine(settings.database_url, echo=settings.sql_echo, pool_pre_ping=True)
+    connect_args: dict[str, Any] = {"timeout": settings.db_connect_timeout_seconds}
+    if make_url(settings.database_url).get_driver_name() == "asyncpg":
+        # A runaway query is cancelled by the server instead of holding a connection forever.
+        connect_args["server_settings"] = {
+            "statement_timeout": str(settings.db_statement_timeout_ms),
+            "application_name": "sunsupport",
+        }
+    return create_async_engine(
+        settings.database_url,
+        echo=settings.sql_echo,
+        pool_pre_ping=True,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout_seconds,
+        connect_args=connect_args,
+    )
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
