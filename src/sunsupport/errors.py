@@ -8,6 +8,8 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from loguru import logger
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -86,6 +88,21 @@ def install_error_handlers(app: FastAPI) -> None:
             {k: v for k, v in err.items() if k in ("type", "loc", "msg")} for err in exc.errors()
         ]
         return JSONResponse({"detail": errors}, status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    @app.exception_handler(SATimeoutError)
+    @app.exception_handler(ConnectionError)
+    @app.exception_handler(TimeoutError)
+    async def _database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
+        """The database is down, unreachable or overloaded: fail fast with 503, so load
+        balancers and clients retry, instead of a 500 that looks like a bug."""
+        logger.warning("database unavailable: {}: {}", type(exc).__name__, str(exc)[:200])
+        return JSONResponse(
+            {"detail": "Database unavailable"},
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:

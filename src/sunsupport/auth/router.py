@@ -12,7 +12,7 @@ from sunsupport.deps import ClientAddress, LimiterDep, SessionDep, SettingsDep
 from sunsupport.errors import error_responses
 from sunsupport.security import create_access_token
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"], responses=error_responses(503))
 
 
 @router.post(

@@ -18,7 +18,7 @@ from sunsupport.deps import BotDep, LimiterDep, SessionDep, SettingsDep
 from sunsupport.errors import Forbidden, error_responses
 from sunsupport.responses import DelayedJSONResponse
 
-router = APIRouter(prefix="/chat", tags=["chat"])
+router = APIRouter(prefix="/chat", tags=["chat"], responses=error_responses(503))
 
 SLOW_DOWN = "Too many requests; slow down"
 
