@@ -53,6 +53,9 @@ class Reply:
     suggestions: tuple[str, ...] = ()
     state: DialogueState = field(default_factory=DialogueState)
     ranking: tuple[Ranked, ...] = ()
+    clarification: bool = False
+    """The bot could not choose between two intents and asks which one was meant;
+    ``intent`` is then only its best guess, not something to act on."""
 
 
 class Bot(Protocol):

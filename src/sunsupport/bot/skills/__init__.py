@@ -1,0 +1,1 @@
+"""Skills: intents whose answer is computed rather than written in the knowledge base."""

@@ -1,0 +1,168 @@
+"""Intent recognition: seed replies, paraphrases, typos, out-of-scope, accuracy."""
+
+from __future__ import annotations
+
+import pytest
+
+from sunsupport.bot import FALLBACK, DialogueState, KnowledgeBot, seed
+from sunsupport.bot.evaluation import evaluate, read_jsonl
+
+from .conftest import DEV_SET, HELD_OUT_SET, ask
+
+REQUIRED = [
+    "greeting", "weather", "sun_eta", "no_sun", "goodbye", "thanks", "operator",
+    "sunrise_sunset", "eclipse", "complaint", "pricing", "polar_night", "capabilities",
+    "bot_identity", "fallback",
+]  # fmt: skip
+
+
+def test_required_intents_present(bot: KnowledgeBot) -> None:
+    assert set(REQUIRED) <= set(bot.intent_ids)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "answer"),
+    [
+        ("Привет", "greeting", seed.GREETING),
+        ("здрасьте", "greeting", seed.GREETING),
+        ("какая погода?", "weather", seed.WEATHER),
+        ("когда будет солнце?", "sun_eta", seed.SUN_ETA),
+        ("почему нет солнца?", "no_sun", seed.NO_SUN),
+        ("куда пропало солнце", "no_sun", seed.NO_SUN),
+        ("пока", "goodbye", seed.GOODBYE),
+    ],
+)
+def test_seed_replies_word_for_word(bot: KnowledgeBot, text: str, intent: str, answer: str) -> None:
+    reply = ask(bot, text)
+    assert (reply.intent, reply.text) == (intent, answer)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("солнеце когда будет", "sun_eta"),
+        ("превет", "greeting"),
+        ("погдоа", "weather"),
+        ("ПРИИИИВЕТ!!!", "greeting"),
+        ("спасибоооо", "thanks"),
+        ("Где солнце?!", "no_sun"),
+        ("позовите оператора пожалуйста", "operator"),
+        ("ты бот?", "bot_identity"),
+        ("что ты умеешь", "capabilities"),
+        ("какие у вас тарифы", "pricing"),
+        ("что такое полярная ночь", "polar_night"),
+        ("скоро затмение?", "eclipse"),
+        ("я обгорел, это ваша вина", "complaint"),
+    ],
+)
+def test_paraphrases_and_typos(bot: KnowledgeBot, text: str, intent: str) -> None:
+    assert ask(bot, text).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "сколько стоит биткоин",
+        "почему нет горячей воды",
+        "когда будет отпуск",
+        "как испечь пирог",
+        "asdfgh",
+        "???",
+        "",
+    ],
+)
+def test_out_of_scope_falls_back(bot: KnowledgeBot, text: str) -> None:
+    reply = ask(bot, text)
+    assert reply.intent == FALLBACK
+    assert reply.text
+    assert reply.state.fallback_streak == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Добрый день, какие у вас тарифы?", "pricing"),
+        ("Привет, почему нет солнца?", "no_sun"),
+        ("Здравствуйте! Когда будет солнце?", "sun_eta"),
+        ("Спасибо, а сколько стоит подписка?", "pricing"),
+        ("Доброе утро, позовите оператора", "operator"),
+        ("Пока, бот", "goodbye"),
+        ("спасибо, помогло", "thanks"),
+    ],
+)
+def test_greeting_or_thanks_with_a_question(bot: KnowledgeBot, text: str, intent: str) -> None:
+    assert ask(bot, text).intent == intent
+
+
+def test_two_fallbacks_offer_the_operator(bot: KnowledgeBot) -> None:
+    first = ask(bot, "абырвалг")
+    assert first.intent == FALLBACK
+    assert "Позвать оператора" not in first.suggestions
+    second = ask(bot, "фывапролдж", first.state)
+    assert second.intent == FALLBACK
+    assert "Позвать оператора" in second.suggestions
+    assert ask(bot, "Позвать оператора", second.state).intent == "operator"
+
+
+def test_a_match_resets_the_fallback_streak(bot: KnowledgeBot) -> None:
+    reply = ask(bot, "привет", DialogueState(fallback_streak=3))
+    assert reply.state.fallback_streak == 0
+
+
+def test_ranking_is_sorted_and_contains_the_answer(bot: KnowledgeBot) -> None:
+    reply = ask(bot, "какая погода")
+    scores = [r.confidence for r in reply.ranking]
+    assert scores == sorted(scores, reverse=True)
+    assert reply.ranking[0].intent == "weather"
+    assert 0 < reply.confidence <= 1
+
+
+def test_operator_answer_mentions_the_operator(bot: KnowledgeBot) -> None:
+    assert "оператор" in ask(bot, "нужен оператор").text.lower()
+
+
+def test_ambiguity_offers_both_intents(bot: KnowledgeBot) -> None:
+    ambiguous = [
+        text
+        for text in ("солнце", "когда", "сколько", "солнце жарко", "день", "ночь")
+        if ask(bot, text).text.startswith("Возможно, вы имели в виду")
+    ]
+    assert ambiguous, "no probe was ambiguous"
+    reply = ask(bot, ambiguous[0])
+    assert len(reply.suggestions) == 2
+    picked = {ask(bot, suggestion).intent for suggestion in reply.suggestions}
+    assert picked == {reply.ranking[0].intent, reply.ranking[1].intent}
+
+
+def test_add_example_takes_effect_immediately() -> None:
+    from sunsupport.bot import load_bot
+
+    fresh = load_bot()
+    assert ask(fresh, "хочу ватрушку с солнечным вареньем").intent != "pricing"
+    fresh.add_example("pricing", "ватрушка с солнечным вареньем почём")
+    assert ask(fresh, "хочу ватрушку с солнечным вареньем").intent == "pricing"
+    with pytest.raises(KeyError):
+        fresh.add_example("no_such_intent", "текст")
+
+
+@pytest.mark.parametrize(
+    ("path", "minimum"),
+    [(DEV_SET, 0.95), (HELD_OUT_SET, 0.9)],
+    ids=["dev", "held-out"],
+)
+def test_accuracy(bot: KnowledgeBot, path, minimum: float) -> None:
+    if not path.exists():
+        pytest.skip(f"{path} not found (shared/ must sit beside the repository)")
+    report = evaluate(bot, read_jsonl(path))
+    assert report.accuracy >= minimum, report.format()
+
+
+def test_kb_does_not_copy_the_dev_set(bot: KnowledgeBot) -> None:
+    """Only canonical single words (привет, пока...) may coincide with dev phrasings."""
+    if not DEV_SET.exists():
+        pytest.skip("dev set not found")
+    from sunsupport.bot.normalize import normalize
+
+    dev = {normalize(text) for text, _ in read_jsonl(DEV_SET)}
+    examples = {normalize(e) for intent in bot.kb.intents for e in intent.examples}
+    assert all(len(text.split()) == 1 for text in dev & examples), dev & examples
