@@ -1,0 +1,131 @@
+// HTTP client for the sunsupport API: JSON in, JSON out, errors as ApiError.
+
+// The access token lives in localStorage under this key, as the raw JWT string.
+// Why localStorage: the chat must survive a reload and open in a new tab without a new
+// login, and the API authenticates with a Bearer header (not a cookie), so there is no
+// CSRF surface. The XSS risk of a script-readable token is contained by the strict
+// Content-Security-Policy (no inline or foreign scripts) and by rendering every message
+// as text, never as HTML; the token is also short-lived (30 minutes by default).
+const TOKEN_KEY = "sunsupport.token";
+
+/** An API or network failure. `status` is 0 when the server could not be reached. */
+export class ApiError extends Error {
+  constructor(status, detail = null, retryAfter = null) {
+    super(typeof detail === "string" ? detail : `HTTP ${status}`);
+    this.name = "ApiError";
+    this.status = status;
+    this.detail = detail;
+    this.retryAfter = retryAfter;
+  }
+
+  get isNetwork() {
+    return this.status === 0;
+  }
+}
+
+let unauthorizedHandler = null;
+
+/** Called (once per failed request) when an authenticated call answers 401. */
+export function onUnauthorized(handler) {
+  unauthorizedHandler = handler;
+}
+
+export const tokenStore = {
+  get() {
+    try {
+      return localStorage.getItem(TOKEN_KEY);
+    } catch {
+      return null;
+    }
+  },
+  set(token) {
+    try {
+      localStorage.setItem(TOKEN_KEY, token);
+    } catch {
+      /* storage disabled: the session lasts until reload */
+    }
+  },
+  clear() {
+    try {
+      localStorage.removeItem(TOKEN_KEY);
+    } catch {
+      /* ignore */
+    }
+  },
+};
+
+/** Seconds to wait from a Retry-After header (delta-seconds or an HTTP date). */
+function parseRetryAfter(value) {
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+async function request(method, path, { body, auth = true } = {}) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const token = auth ? tokenStore.get() : null;
+  if (token) headers.Authorization = `Bearer ${token}`;
+
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: "no-store",
+      credentials: "same-origin",
+    });
+  } catch {
+    throw new ApiError(0);
+  }
+
+  let data = null;
+  if (response.status !== 204) {
+    const text = await response.text().catch(() => "");
+    if (text) {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        data = null;
+      }
+    }
+  }
+
+  if (!response.ok) {
+    const error = new ApiError(
+      response.status,
+      data && typeof data === "object" ? data.detail ?? null : null,
+      parseRetryAfter(response.headers.get("Retry-After")),
+    );
+    if (response.status === 401 && auth && unauthorizedHandler) {
+      error.handled = true; // the login form takes over; callers need not report it
+      unauthorizedHandler(error);
+    }
+    throw error;
+  }
+  return data;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  register: (username, password) =>
+    request("POST", "/auth/register", { body: { username, password }, auth: false }),
+  login: (username, password) =>
+    request("POST", "/auth/login", { body: { username, password }, auth: false }),
+  me: () => request("GET", "/auth/me"),
+  createSession: () => request("POST", "/chat/session"),
+  listSessions: (limit = 50) => request("GET", `/chat/sessions?limit=${limit}`),
+  sendMessage: (sessionId, text) =>
+    request("POST", "/chat/message", { body: { session_id: sessionId, text } }),
+  history: (sessionId, { limit = 100, beforeId = null } = {}) => {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (beforeId !== null && beforeId !== undefined) query.set("before_id", String(beforeId));
+    return request("GET", `/chat/history/${enc(sessionId)}?${query}`);
+  },
+  clearHistory: (sessionId) => request("DELETE", `/chat/history/${enc(sessionId)}`),
+};

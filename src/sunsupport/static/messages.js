@@ -1,0 +1,103 @@
+// Russian texts for every failure the page can meet.
+
+export const SESSION_EXPIRED = "Сессия истекла, войдите снова.";
+
+/** "1 секунду", "3 секунды", "5 секунд". */
+export function seconds(n) {
+  const mod10 = n % 10;
+  const mod100 = n % 100;
+  let word = "секунд";
+  if (mod10 === 1 && mod100 !== 11) word = "секунду";
+  else if (mod10 >= 2 && mod10 <= 4 && (mod100 < 12 || mod100 > 14)) word = "секунды";
+  return `${n} ${word}`;
+}
+
+function waitText(error) {
+  const s = error.retryAfter;
+  return s && s > 0 ? `Подождите ${seconds(s)} и попробуйте снова.` : "Подождите немного и попробуйте снова.";
+}
+
+/** Which fields a 422 response complains about (pydantic's `loc` lists). */
+function invalidFields(detail) {
+  const fields = new Set();
+  if (Array.isArray(detail)) {
+    for (const item of detail) {
+      const loc = Array.isArray(item?.loc) ? item.loc : [];
+      const field = loc[loc.length - 1];
+      if (typeof field === "string") fields.add(field);
+    }
+  }
+  return fields;
+}
+
+const USERNAME_RULE = "Имя пользователя: от 4 до 20 символов — буквы, цифры, «_», «.» или «-».";
+const PASSWORD_RULE = "Пароль: от 8 до 128 символов.";
+
+/** Check the form before asking the server: null, or { field, text } for the first problem. */
+export function validateCredentials(username, password, registering) {
+  if (!username) return { field: "username", text: "Введите имя пользователя." };
+  if (!password) return { field: "password", text: "Введите пароль." };
+  if (!registering) return null;
+  if (!/^[\p{L}\p{N}_.-]{4,20}$/u.test(username)) return { field: "username", text: USERNAME_RULE };
+  if (password.length < 8 || password.length > 128) return { field: "password", text: PASSWORD_RULE };
+  return null;
+}
+
+function generic(error) {
+  if (error.isNetwork) return "Нет связи с сервером. Проверьте подключение и попробуйте снова.";
+  if (error.status === 429) return `Слишком много запросов. ${waitText(error)}`;
+  if (error.status >= 500) return "На сервере что-то пошло не так. Попробуйте ещё раз чуть позже.";
+  if (error.status === 413) return "Слишком большой запрос.";
+  return "Не получилось выполнить запрос. Попробуйте ещё раз.";
+}
+
+/** A readable Russian message for `error` raised while doing `action`. */
+export function describeError(error, action) {
+  const status = error?.status;
+  switch (action) {
+    case "register":
+      if (status === 409) return "Это имя пользователя уже занято. Выберите другое или войдите.";
+      if (status === 422) {
+        const fields = invalidFields(error.detail);
+        if (fields.has("password") && !fields.has("username")) return PASSWORD_RULE;
+        if (fields.has("username")) return USERNAME_RULE;
+        return `${USERNAME_RULE} ${PASSWORD_RULE}`;
+      }
+      if (status === 429) return `Слишком много попыток регистрации. ${waitText(error)}`;
+      break;
+    case "login":
+      if (status === 401 || status === 422) return "Неверное имя пользователя или пароль.";
+      if (status === 429) return `Слишком много попыток входа. ${waitText(error)}`;
+      break;
+    case "send":
+      if (status === 422) return "Сообщение должно быть длиной от 1 до 2000 символов.";
+      if (status === 413) return "Сообщение слишком длинное: не больше 2000 символов.";
+      if (status === 429) return `Вы пишете слишком часто. ${waitText(error)}`;
+      if (status === 404) return "Этот чат не найден — возможно, он был удалён. Откройте другой чат.";
+      if (status === 403) return "Нет доступа к этому чату.";
+      if (status === 409) return "Этот чат закрыт. Начните новый чат.";
+      if (status >= 500) return "Сообщение не отправлено: сервер не ответил. Текст сохранён — попробуйте ещё раз.";
+      if (error?.isNetwork) return "Сообщение не отправлено: нет связи с сервером. Текст сохранён — попробуйте ещё раз.";
+      break;
+    case "new-session":
+      if (status === 429) return `Слишком много новых чатов подряд. ${waitText(error)}`;
+      if (status >= 500) return "Не удалось создать чат: ошибка сервера. Попробуйте ещё раз.";
+      break;
+    case "history":
+      if (status === 404) return "Этот чат не найден — возможно, он был удалён.";
+      if (status === 403) return "Нет доступа к этому чату.";
+      if (status >= 500) return "Не удалось загрузить историю: ошибка сервера. Попробуйте ещё раз.";
+      break;
+    case "clear":
+      if (status === 404) return "Этот чат не найден — возможно, он уже удалён.";
+      if (status === 403) return "Нет доступа к этому чату.";
+      if (status >= 500) return "Не удалось очистить историю: ошибка сервера. Попробуйте ещё раз.";
+      break;
+    case "sessions":
+      if (status >= 500) return "Не удалось загрузить список чатов: ошибка сервера.";
+      break;
+    default:
+      break;
+  }
+  return generic(error ?? {});
+}

@@ -1,0 +1,90 @@
+// DOM building blocks. Every user- or server-supplied string goes in as text
+// (textContent), never as HTML, so a message like <img src=x onerror=...> shows literally.
+
+const SENDER_LABELS = { user: "Вы", bot: "Бот Солнца", operator: "Оператор" };
+
+const timeFormat = new Intl.DateTimeFormat("ru-RU", { hour: "2-digit", minute: "2-digit" });
+const dayFormat = new Intl.DateTimeFormat("ru-RU", { day: "numeric", month: "short" });
+const fullFormat = new Intl.DateTimeFormat("ru-RU", { dateStyle: "long", timeStyle: "short" });
+
+export const $ = (id) => document.getElementById(id);
+
+/** Create an element with classes, attributes and optional text content. */
+export function el(tag, { className, text, attrs } = {}) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = text;
+  if (attrs) for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  return node;
+}
+
+function parseDate(value) {
+  if (!value) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+function sameDay(a, b) {
+  return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+}
+
+/** Short label for the sidebar: the time today, otherwise the date. */
+export function shortWhen(value) {
+  const date = parseDate(value);
+  if (!date) return "";
+  return sameDay(date, new Date()) ? timeFormat.format(date) : dayFormat.format(date);
+}
+
+/**
+ * One message row: a meta line (author, time) and the bubble. The bubble carries
+ * data-testid="message" and holds the message text only.
+ */
+export function messageNode({ id, sender, text, sentAt }) {
+  const kind = SENDER_LABELS[sender] ? sender : "bot";
+  const item = el("li", { className: `msg msg--${kind}` });
+  if (id !== undefined && id !== null) item.dataset.id = String(id);
+
+  const meta = el("div", { className: "msg-meta" });
+  meta.append(el("span", { className: "msg-author", text: SENDER_LABELS[kind] }));
+  const date = parseDate(sentAt) ?? new Date();
+  const time = el("time", {
+    className: "msg-time",
+    text: timeFormat.format(date),
+    attrs: { datetime: date.toISOString(), title: fullFormat.format(date) },
+  });
+  meta.append(time);
+
+  const bubble = el("div", {
+    className: "msg-bubble",
+    text: text ?? "",
+    attrs: { "data-testid": "message", "data-sender": kind },
+  });
+  item.append(meta, bubble);
+  return item;
+}
+
+/** One sidebar entry (a real button inside a list item). */
+export function sessionNode(session, active) {
+  const item = el("li", { className: "session-row" });
+  const button = el("button", {
+    className: "session-item",
+    attrs: { type: "button", "data-testid": "session-item", "data-session-id": session.id },
+  });
+  if (active) button.setAttribute("aria-current", "true");
+  const title = session.title?.trim() || "Новый чат";
+  // The date is drawn by CSS from data-when, so the button's text is exactly the title.
+  const when = el("span", { className: "session-when", attrs: { "aria-hidden": "true" } });
+  when.dataset.when = shortWhen(session.last_message_at || session.created_date);
+  button.append(el("span", { className: "session-title", text: title }), when);
+  button.title = title;
+  item.append(button);
+  return item;
+}
+
+export function suggestionNode(text) {
+  return el("button", {
+    className: "suggestion",
+    text,
+    attrs: { type: "button", "data-testid": "suggestion" },
+  });
+}

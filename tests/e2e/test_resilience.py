@@ -1,0 +1,52 @@
+"""Server errors, rate limits and network failures: a Russian message, the text kept."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import UI
+
+pytestmark = pytest.mark.e2e
+
+
+def test_failures_keep_the_typed_text(chat: UI) -> None:
+    page = chat.page
+    page.route(
+        "**/chat/message",
+        lambda route: route.fulfill(status=500, json={"detail": "Internal Server Error"}),
+    )
+    chat.by("chat-input").fill("где моё солнце?")
+    chat.by("chat-send").click()
+    expect(chat.by("error")).to_be_visible()
+    expect(chat.by("error")).to_contain_text("сервер")
+    expect(chat.by("error")).to_have_text(re.compile("^[^A-Za-z]+$"))  # Russian, no raw detail
+    expect(chat.by("chat-input")).to_have_value("где моё солнце?")
+    expect(chat.messages()).to_have_count(0)
+    expect(chat.by("typing")).to_be_hidden()
+
+    page.unroute("**/chat/message")
+    page.route(
+        "**/chat/message",
+        lambda route: route.fulfill(
+            status=429, json={"detail": "Too many requests"}, headers={"Retry-After": "7"}
+        ),
+    )
+    chat.by("chat-input").press("Enter")
+    expect(chat.by("error")).to_contain_text("Подождите 7 секунд")
+    expect(chat.by("chat-input")).to_have_value("где моё солнце?")
+
+    page.unroute("**/chat/message")
+    page.route("**/chat/message", lambda route: route.abort("connectionrefused"))
+    chat.by("chat-input").press("Enter")
+    expect(chat.by("error")).to_contain_text("нет связи с сервером")
+    expect(chat.by("chat-input")).to_have_value("где моё солнце?")
+
+    page.unroute("**/chat/message")
+    chat.by("chat-send").click()
+    expect(chat.messages("user")).to_have_text(["где моё солнце?"])
+    expect(chat.messages("bot")).to_have_count(1)
+    expect(chat.by("error")).to_be_hidden()
+    expect(chat.by("chat-input")).to_have_value("")
