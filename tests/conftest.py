@@ -105,3 +105,16 @@ def new_user(client: httpx.AsyncClient) -> Callable[..., Any]:
         return await register_and_login(client, username)
 
     return factory
+
+
+async def make_staff(app: FastAPI, client: httpx.AsyncClient, role: str = "operator") -> dict:
+    """A registered account promoted to ``role`` (staff are never made through the API)."""
+    from sqlalchemy import update
+
+    from sunsupport.models import User
+
+    account = await register_and_login(client)
+    async with app.state.sessionmaker() as session:
+        await session.execute(update(User).where(User.id == account["id"]).values(role=role))
+        await session.commit()
+    return {**account, "role": role}

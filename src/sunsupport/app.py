@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from importlib.resources import files
 from pathlib import Path
 
@@ -13,16 +16,28 @@ from fastapi.staticfiles import StaticFiles
 from loguru import logger
 
 from sunsupport import __version__
+from sunsupport.admin.router import router as admin_router
 from sunsupport.auth.router import router as auth_router
-from sunsupport.bot.seed import SeedRulesBot
+from sunsupport.bot import KnowledgeBot, load_bot
 from sunsupport.chat.router import router as chat_router
+from sunsupport.chat.service import ChatPolicy
 from sunsupport.config import Settings, get_settings
-from sunsupport.db import create_engine, create_sessionmaker
+from sunsupport.db import (
+    create_engine,
+    create_read_sessionmaker,
+    create_sessionmaker,
+    session_scope,
+)
 from sunsupport.docs import install_docs
 from sunsupport.errors import install_error_handlers
 from sunsupport.health import router as health_router
+from sunsupport.inbox import service as inbox
+from sunsupport.live.hub import SYSTEM_CHANNEL, Hub, InMemoryHub
+from sunsupport.live.router import router as live_router
 from sunsupport.logging import configure_logging
+from sunsupport.metrics import install_metrics
 from sunsupport.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from sunsupport.operator.router import router as operator_router
 from sunsupport.ratelimit import RateLimiter
 
 STATIC_DIR = Path(str(files("sunsupport") / "static"))
@@ -38,35 +53,86 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_engine(settings)
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
-        app.state.bot = SeedRulesBot()
+        app.state.read_sessionmaker = create_read_sessionmaker(engine)
         app.state.limiter = RateLimiter(settings)
+        app.state.hub = hub = _create_hub(settings)
+        await hub.start()
+        app.state.bot = bot = load_bot(settings.kb_path)
+        async with session_scope(app.state.read_sessionmaker) as session:
+            taught = await inbox.all_examples(session)
+        known = set(bot.intent_ids)
+        bot.add_examples([(e.intent, e.text) for e in taught if e.intent in known])
+        learner = asyncio.create_task(_learn_from_peers(hub, bot))
         logger.info("sunsupport {} started ({})", __version__, engine.url.get_backend_name())
         try:
             yield
         finally:
+            learner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await learner
+            await hub.stop()
             await engine.dispose()
             logger.info("sunsupport stopped")
 
     app = FastAPI(
         title="Солнце · техподдержка",
         version=__version__,
-        description="Support chat: a Russian-speaking bot consultant, chat sessions, history.",
+        description="Support chat: a Russian-speaking bot consultant, chat sessions, history, "
+        "operator handoff with live delivery, feedback and statistics.",
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.chat_policy = ChatPolicy(
+        operator_active_window=timedelta(minutes=settings.operator_active_minutes),
+        low_confidence=settings.inbox_low_confidence,
+    )
     install_error_handlers(app)
+    install_metrics(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
-    app.include_router(auth_router)
-    app.include_router(chat_router)
-    app.include_router(health_router)
+    for router in (
+        auth_router,
+        chat_router,
+        operator_router,
+        admin_router,
+        live_router,
+        health_router,
+    ):
+        app.include_router(router)
     install_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    @app.get("/", include_in_schema=False)
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     async def index() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html")
 
+    @app.get("/operator", include_in_schema=False)
+    async def operator_console() -> FileResponse:
+        return FileResponse(STATIC_DIR / "operator.html")
+
+    @app.get("/admin", include_in_schema=False)
+    async def admin_page() -> FileResponse:
+        return FileResponse(STATIC_DIR / "admin.html")
+
     return app
+
+
+def _create_hub(settings: Settings) -> Hub:
+    return InMemoryHub()
+
+
+async def _learn_from_peers(hub: Hub, bot: KnowledgeBot) -> None:
+    """Apply phrasings taught through any process (this one included) to this bot."""
+    async with hub.subscribe(SYSTEM_CHANNEL) as events:
+        async for event in events:
+            if event.get("type") == "kb_example":
+                _teach(bot, str(event["intent"]), str(event["text"]))
+
+
+def _teach(bot: KnowledgeBot, intent: str, text: str) -> None:
+    try:
+        bot.add_example(intent, text)
+    except (KeyError, ValueError) as exc:  # an intent removed from the KB file since
+        logger.warning("skipping taught example for {}: {}", intent, exc)

@@ -1,13 +1,18 @@
-"""Command line: `sunsupport serve | migrate | kb check | bot eval`."""
+"""Command line: `sunsupport serve | migrate | create-user | set-role | kb check | bot eval`."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from sunsupport.config import ConfigError, get_settings
+
+T = TypeVar("T")
 
 
 @click.group()
@@ -52,6 +57,55 @@ def migrate(revision: str) -> None:
     click.echo(f"database is at {revision}")
 
 
+@main.command("create-user")
+@click.argument("username")
+@click.option(
+    "--role",
+    type=click.Choice(["user", "operator", "admin"]),
+    default="operator",
+    show_default=True,
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user(username: str, role: str, password_stdin: bool) -> None:
+    """Create an account (staff accounts are made here, never through the API)."""
+    from pydantic import ValidationError
+
+    from sunsupport.auth.schemas import Credentials
+    from sunsupport.staff import create_account
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        credentials = Credentials(username=username, password=password)
+    except ValidationError as exc:
+        problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
+        raise click.ClickException(problems) from exc
+    created = _run(create_account(get_settings(), credentials, role))
+    click.echo(f"created {role} {created.username} (id {created.id})")
+
+
+@main.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(["user", "operator", "admin"]))
+def set_role(username: str, role: str) -> None:
+    """Change an existing account's role."""
+    from sunsupport.staff import change_role
+
+    changed = _run(change_role(get_settings(), username, role))
+    click.echo(f"{changed.username} is now {role}")
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    from sunsupport.errors import AppError
+
+    try:
+        return asyncio.run(coroutine)
+    except AppError as exc:
+        raise click.ClickException(exc.detail) from exc
+
+
 @main.group()
 def kb() -> None:
     """Knowledge base tools."""
@@ -82,9 +136,12 @@ def bot() -> None:
 def bot_eval(file: Path) -> None:
     """Measure the bot on a JSONL file of {"text", "intent"} rows."""
     from sunsupport.bot import load_bot
-    from sunsupport.bot.evaluation import evaluate, read_jsonl
+    from sunsupport.bot.evaluation import EvalDataError, evaluate, read_jsonl
 
-    rows = read_jsonl(file)
+    try:
+        rows = read_jsonl(file)
+    except EvalDataError as exc:
+        raise click.ClickException(str(exc)) from exc
     report = evaluate(load_bot(get_settings().kb_path), rows)
     click.echo(report.format())
 

@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     bot_reply_delay_seconds: float = Field(default=0.0, ge=0, le=30)
     kb_path: Path | None = None
+    operator_active_minutes: float = Field(default=5, gt=0, le=24 * 60)
+    """An operator seen within this window makes the bot say "on the way", not "queued"."""
+    inbox_low_confidence: float = Field(default=0.4, ge=0, le=1)
+    """Bot answers below this confidence go to the admins' "misunderstood" inbox."""
+    redis_url: str | None = None
+    """Live events across processes through Redis pub/sub (else in-process only)."""
 
     rate_limit_login_failures: str = "10/minute"
     rate_limit_messages: str = "60/minute"

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, Dialect, MetaData, event, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
+from sqlalchemy.util import await_only
 
 from sunsupport.config import Settings
 
@@ -44,13 +46,21 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_on_begin(conn: Any) -> None:
-    """Take the write lock at BEGIN (BEGIN IMMEDIATE).
+READ_ONLY = "sunsupport_read_only"
 
-    pysqlite's deferred transactions upgrade a read lock to a write lock mid-transaction,
-    which fails at once with "database is locked" instead of waiting on busy_timeout.
+
+def _sqlite_on_begin(conn: Any) -> None:
+    """Writers take the write lock at BEGIN (BEGIN IMMEDIATE); readers don't lock at all.
+
+    A deferred transaction that reads and then writes fails at once with "database is
+    locked" when another writer got in between (the busy timeout does not apply), so every
+    unit of work that may write starts IMMEDIATE. Read-only work (marked with the
+    ``READ_ONLY`` execution option) uses a plain BEGIN: in WAL mode it never blocks
+    writers, so it may be held across slow work such as password verification.
     """
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    conn.exec_driver_sql(
+        "BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE"
+    )
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
@@ -74,25 +84,60 @@ def create_engine(settings: Settings) -> AsyncEngine:
         event.listen(sync_engine, "begin", _sqlite_on_begin)
         return engine
     connect_args: dict[str, Any] = {"timeout": settings.db_connect_timeout_seconds}
-    if make_url(settings.database_url).get_driver_name() == "asyncpg":
+    asyncpg = make_url(settings.database_url).get_driver_name() == "asyncpg"
+    if asyncpg:
         # A runaway query is cancelled by the server instead of holding a connection forever.
         connect_args["server_settings"] = {
             "statement_timeout": str(settings.db_statement_timeout_ms),
             "application_name": "sunsupport",
+            "timezone": "UTC",
         }
-    return create_async_engine(
+        if settings.db_statement_timeout_ms:
+            # And if the server cannot be reached to cancel it (a network partition), the
+            # client gives up a little later instead of waiting for TCP to notice.
+            connect_args["command_timeout"] = (
+                settings.db_statement_timeout_ms / 1000 + settings.db_connect_timeout_seconds
+            )
+    engine = create_async_engine(
         settings.database_url,
         echo=settings.sql_echo,
-        pool_pre_ping=True,
+        pool_pre_ping=not asyncpg,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout_seconds,
         connect_args=connect_args,
     )
+    if asyncpg:
+        _ping_on_checkout(engine, settings.db_connect_timeout_seconds)
+    return engine
+
+
+def _ping_on_checkout(engine: AsyncEngine, timeout: float) -> None:
+    """Pre-ping with a deadline. SQLAlchemy's own pre-ping waits without one, so behind a
+    network partition a pooled connection's ping hangs until TCP gives up (minutes); here
+    it fails after ``timeout`` and the pool replaces the connection, whose connect timeout
+    then turns the outage into a fast 503. The dead connection is aborted at once: the
+    pool's invalidation would otherwise try a graceful close and wait 2 s more for it."""
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _ping(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        driver = record.driver_connection
+        try:
+            await_only(driver.fetchval("SELECT 1", timeout=timeout))
+        except Exception as exc:
+            driver.terminate()
+            raise DisconnectionError(f"pre-ping failed: {type(exc).__name__}") from exc
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for reading only (on SQLite they take no write lock)."""
+    return async_sessionmaker(
+        engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False, autoflush=False
+    )
 
 
 @asynccontextmanager

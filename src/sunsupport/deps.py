@@ -12,11 +12,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sunsupport.bot import Bot
 from sunsupport.config import Settings
 from sunsupport.db import session_scope
+from sunsupport.live import outbox
 from sunsupport.ratelimit import RateLimiter
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with session_scope(request.app.state.sessionmaker) as session:
+    """One unit of work per request; live events go out only after it committed."""
+    session: AsyncSession | None = None
+    try:
+        async with session_scope(request.app.state.sessionmaker) as session:
+            yield session
+    except BaseException:
+        if session is not None:
+            outbox.discard(session)
+        raise
+    await outbox.flush(session, request.app.state.hub)
+
+
+async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A read-only unit of work (on SQLite it takes no write lock)."""
+    async with session_scope(request.app.state.read_sessionmaker) as session:
         yield session
 
 
@@ -39,6 +54,7 @@ def client_address(request: Request) -> str:
 # scope="function": the unit of work commits when the endpoint returns, *before* the
 # response is sent, so a 2xx always means the data is stored.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 BotDep = Annotated[Bot, Depends(get_bot)]
 LimiterDep = Annotated[RateLimiter, Depends(get_limiter)]

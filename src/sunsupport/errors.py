@@ -36,6 +36,10 @@ class Conflict(AppError):
     status_code = status.HTTP_409_CONFLICT
 
 
+class Unprocessable(AppError):
+    status_code = status.HTTP_422_UNPROCESSABLE_CONTENT
+
+
 class Unauthorized(AppError):
     status_code = status.HTTP_401_UNAUTHORIZED
     headers = {"WWW-Authenticate": "Bearer"}
@@ -51,6 +55,7 @@ class TooManyRequests(AppError):
 
 class ServiceUnavailable(AppError):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    headers = {"Retry-After": "5"}
 
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -71,6 +76,10 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": ErrorOut, "description": descriptions[code]} for code in codes}
 
 
+# FastAPI's HTTPException detail when a request body cannot be parsed at all.
+BODY_PARSE_ERROR = "There was an error parsing the body"
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_request: Request, exc: AppError) -> JSONResponse:
@@ -78,6 +87,12 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == BODY_PARSE_ERROR:
+            # FastAPI answers a body that is not even text (invalid UTF-8) with a bare 400,
+            # but badly formed JSON with 422 json_invalid: one status for both, the one
+            # every route declares.
+            detail = [{"type": "json_invalid", "loc": ["body"], "msg": "Body is not valid JSON"}]
+            return JSONResponse({"detail": detail}, status.HTTP_422_UNPROCESSABLE_CONTENT)
         return JSONResponse(
             {"detail": exc.detail}, exc.status_code, headers=getattr(exc, "headers", None)
         )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from importlib.resources import files
 from pathlib import Path
 
@@ -23,8 +26,20 @@ def alembic_config(settings: Settings) -> Config:
 def upgrade(settings: Settings, revision: str = "head") -> None:
     if (path := settings.sqlite_path()) is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(settings), revision)
+    _outside_event_loop(command.upgrade, alembic_config(settings), revision)
 
 
 def downgrade(settings: Settings, revision: str) -> None:
-    command.downgrade(alembic_config(settings), revision)
+    _outside_event_loop(command.downgrade, alembic_config(settings), revision)
+
+
+def _outside_event_loop(func: Callable[..., None], *args: object) -> None:
+    """The migration environment runs its own event loop (``asyncio.run``), which cannot
+    start in a thread whose loop is already running; then it gets a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        func(*args)
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(func, *args).result()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import threading
 from datetime import timedelta
 
@@ -76,7 +77,7 @@ async def test_login_returns_bearer_token(client: httpx.AsyncClient, new_user) -
     me = await client.get(
         "/auth/me", headers={"Authorization": f"Bearer {response.json()['access_token']}"}
     )
-    assert me.json() == {"id": user["id"], "username": user["username"]}
+    assert me.json() == {"id": user["id"], "username": user["username"], "role": "user"}
 
 
 async def test_wrong_password_and_unknown_user_look_the_same(
@@ -237,3 +238,17 @@ class TestLoginThrottle:
                 "/auth/login", json={"username": user["username"], "password": PASSWORD}
             )
             assert response.status_code == 200
+
+
+async def test_concurrent_registrations_and_logins_never_lock_the_database(
+    client: httpx.AsyncClient,
+) -> None:
+    names = [f"burst{i}" for i in range(8)]
+    registered = await asyncio.gather(
+        *(client.post("/auth/register", json={"username": n, "password": PASSWORD}) for n in names)
+    )
+    assert [r.status_code for r in registered] == [201] * 8
+    logins = await asyncio.gather(
+        *(client.post("/auth/login", json={"username": n, "password": PASSWORD}) for n in names)
+    )
+    assert [r.status_code for r in logins] == [200] * 8

@@ -43,19 +43,24 @@ def start_server(workdir: Path, extra_env: dict[str, str] | None = None) -> Runn
     subprocess.run(
         [sys.executable, "-m", "sunsupport", "migrate"], cwd=workdir, env=env, check=True
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sunsupport", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=workdir,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    # The server's console output goes to a file, never to a pipe nobody reads: once a
+    # pipe's 64 KiB buffer is full, the server blocks on its next log line and hangs.
+    output = workdir / "server.out"
+    command = [sys.executable, "-m", "sunsupport", "serve", "--host", "127.0.0.1"]
+    with output.open("a", encoding="utf-8") as console:
+        process = subprocess.Popen(
+            [*command, "--port", str(port)],
+            cwd=workdir,
+            env=env,
+            stdout=console,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited early:\n{process.stdout.read()}")  # type: ignore[union-attr]
+            raise RuntimeError(f"server exited early:\n{output.read_text(encoding='utf-8')}")
         try:
             if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
                 return RunningServer(base_url, workdir, process)

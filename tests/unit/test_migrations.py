@@ -58,3 +58,40 @@ def test_migrate_command_is_runnable_from_any_directory(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "cli.db").exists()
+
+
+def test_handoff_migration_keeps_existing_data(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "old.db", tmp_path / "logs")
+    upgrade(settings, "0001")
+    db = sqlite3.connect(tmp_path / "old.db")
+    db.execute(
+        "INSERT INTO users (id, username, username_key, hashed_password, created_at) "
+        "VALUES (1, 'Old', 'old', 'h', '2025-01-01 00:00:00')"
+    )
+    db.execute(
+        "INSERT INTO sessions (id, user_id, created_date) VALUES ('s1', 1, '2025-01-01 00:00:00')"
+    )
+    db.execute(
+        "INSERT INTO messages (session_id, sender_type, text, sent_at) "
+        "VALUES ('s1', 'user', 'привет', '2025-01-01 00:00:01')"
+    )
+    db.commit()
+    db.close()
+    upgrade(settings)
+    db = sqlite3.connect(tmp_path / "old.db")
+    assert db.execute("SELECT username, role FROM users").fetchall() == [("Old", "user")]
+    assert db.execute("SELECT id, status FROM sessions").fetchall() == [("s1", "bot")]
+    assert db.execute("SELECT text FROM messages").fetchall() == [("привет",)]
+    db.close()
+
+
+def test_ids_are_never_reused_after_all_migrations(tmp_path: Path) -> None:
+    upgrade(make_settings(tmp_path / "ids.db", tmp_path / "logs"))
+    db = sqlite3.connect(tmp_path / "ids.db")
+    schema = {
+        name: sql
+        for name, sql in db.execute("SELECT name, sql FROM sqlite_master WHERE type='table'")
+    }
+    db.close()
+    assert "AUTOINCREMENT" in schema["users"]
+    assert "AUTOINCREMENT" in schema["messages"]

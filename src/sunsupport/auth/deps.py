@@ -2,26 +2,52 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from sunsupport.auth import repository
+from sunsupport.db import session_scope
 from sunsupport.deps import SessionDep, SettingsDep, TokenDep
-from sunsupport.errors import Unauthorized
-from sunsupport.models import User
+from sunsupport.errors import Forbidden, Unauthorized
+from sunsupport.models import Role, User
+from sunsupport.operator.service import mark_active
 from sunsupport.security import InvalidToken, decode_access_token
 
 
-async def get_current_user(session: SessionDep, settings: SettingsDep, token: TokenDep) -> User:
+async def get_current_user(request: Request, settings: SettingsDep, token: TokenDep) -> User:
+    """The token's user, looked up in a short read-only transaction of its own.
+
+    It is closed before the endpoint runs: a request never holds one connection while
+    waiting for another (with a bounded pool, that deadlocks under load).
+    """
     if not token:
         raise Unauthorized("Not authenticated")
     try:
         claims = decode_access_token(token, settings.secret_key or "")
     except InvalidToken as exc:
         raise Unauthorized("Invalid or expired token") from exc
-    user = await repository.get_by_id(session, claims.user_id)
+    async with session_scope(request.app.state.read_sessionmaker) as session:
+        user = await repository.get_by_id(session, claims.user_id)
     if user is None:
         raise Unauthorized("User no longer exists")
     return user
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def get_staff_user(user: CurrentUser, session: SessionDep) -> User:
+    """An operator or admin; using a staff endpoint counts as being present."""
+    if not user.is_staff:
+        raise Forbidden("Operators only")
+    await mark_active(session, user)
+    return user
+
+
+async def get_admin_user(user: CurrentUser) -> User:
+    if user.role != Role.ADMIN:
+        raise Forbidden("Admins only")
+    return user
+
+
+StaffUser = Annotated[User, Depends(get_staff_user)]
+AdminUser = Annotated[User, Depends(get_admin_user)]

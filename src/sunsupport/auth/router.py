@@ -7,8 +7,8 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from sunsupport.auth import service
 from sunsupport.auth.deps import CurrentUser
-from sunsupport.auth.schemas import Credentials, LoginIn, TokenOut, UserOut
-from sunsupport.deps import ClientAddress, LimiterDep, SessionDep, SettingsDep
+from sunsupport.auth.schemas import Credentials, LoginIn, MeOut, TokenOut, UserOut
+from sunsupport.deps import ClientAddress, LimiterDep, ReadSessionDep, SessionDep, SettingsDep
 from sunsupport.errors import error_responses
 from sunsupport.security import create_access_token
 
@@ -29,7 +29,7 @@ async def register(body: Credentials, session: SessionDep) -> UserOut:
 @router.post("/login", response_model=TokenOut, responses=error_responses(401, 413, 422, 429))
 async def login(
     body: LoginIn,
-    session: SessionDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
     limiter: LimiterDep,
     client: ClientAddress,
@@ -41,7 +41,7 @@ async def login(
 @router.post("/token", response_model=TokenOut, responses=error_responses(401, 413, 422, 429))
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
-    session: SessionDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
     limiter: LimiterDep,
     client: ClientAddress,
@@ -51,9 +51,9 @@ async def token(
     return TokenOut(access_token=_token_for(user.id, settings))
 
 
-@router.get("/me", response_model=UserOut, responses=error_responses(401))
-async def me(user: CurrentUser) -> UserOut:
-    return UserOut.model_validate(user)
+@router.get("/me", response_model=MeOut, responses=error_responses(401))
+async def me(user: CurrentUser) -> MeOut:
+    return MeOut.model_validate(user)
 
 
 def _token_for(user_id: int, settings: SettingsDep) -> str:

@@ -31,6 +31,10 @@ class UserOut(BaseModel):
     username: str
 
 
+class MeOut(UserOut):
+    role: Literal["user", "operator", "admin"]
+
+
 class TokenOut(BaseModel):
     access_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105

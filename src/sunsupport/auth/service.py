@@ -16,9 +16,11 @@ TOO_MANY_FAILURES = "Too many failed login attempts; try again later"
 
 
 async def register(session: AsyncSession, username: str, password: str) -> User:
+    # Hash before touching the database: the write transaction (on SQLite, the write lock)
+    # must not stay open for the tens of milliseconds Argon2 takes.
+    hashed = await hash_password(password)
     if await repository.get_by_username(session, username) is not None:
         raise Conflict("Username is already taken")
-    hashed = await hash_password(password)
     try:
         return await repository.add(session, username, hashed)
     except IntegrityError as exc:  # a concurrent registration won the race
@@ -28,7 +30,9 @@ async def register(session: AsyncSession, username: str, password: str) -> User:
 async def authenticate(
     session: AsyncSession, limiter: RateLimiter, username: str, password: str, client: str
 ) -> User:
-    """Check credentials; failures count per username and per client address."""
+    """Check credentials; failures count per username and per client address.
+
+    Give it a read-only session: nothing is written, and Argon2 runs while it is open."""
     keys = (f"user:{repository.username_key(username)}", f"addr:{client}")
     for key in keys:
         await limiter.check(limiter.login_failures, key, TOO_MANY_FAILURES)

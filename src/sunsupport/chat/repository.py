@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sunsupport.models import ChatSession, Message
+from sunsupport.models import ChatSession, Message, User
+from sunsupport.models.enums import STAFF_ROLES
 
 
 async def get_session(session: AsyncSession, session_id: str) -> ChatSession | None:
@@ -52,3 +54,54 @@ async def history(
 
 async def delete_messages(session: AsyncSession, session_id: str) -> None:
     await session.execute(delete(Message).where(Message.session_id == session_id))
+
+
+async def get_message(session: AsyncSession, message_id: int) -> Message | None:
+    return await session.get(Message, message_id)
+
+
+async def previous_user_message(
+    session: AsyncSession, session_id: str, before_id: int
+) -> Message | None:
+    query = (
+        select(Message)
+        .where(
+            Message.session_id == session_id,
+            Message.sender_type == "user",
+            Message.id < before_id,
+        )
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+    return await session.scalar(query)
+
+
+async def operators_active_since(session: AsyncSession, since: datetime) -> bool:
+    query = select(exists().where(User.role.in_(STAFF_ROLES), User.last_active_at >= since))
+    return bool(await session.scalar(query))
+
+
+async def messages_after(
+    session: AsyncSession, session_id: str, after_id: int, limit: int
+) -> Sequence[Message]:
+    query = (
+        select(Message)
+        .where(Message.session_id == session_id, Message.id > after_id)
+        .order_by(Message.id)
+        .limit(limit)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def messages_after_in(
+    session: AsyncSession, session_ids: Sequence[str], after_id: int, limit: int
+) -> Sequence[Message]:
+    if not session_ids or after_id <= 0:
+        return []
+    query = (
+        select(Message)
+        .where(Message.session_id.in_(session_ids), Message.id > after_id)
+        .order_by(Message.id)
+        .limit(limit)
+    )
+    return (await session.scalars(query)).all()

@@ -2,19 +2,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from sunsupport.auth.deps import CurrentUser
 from sunsupport.chat import service
-from sunsupport.chat.deps import OwnedSession
+from sunsupport.chat.deps import OwnedSession, PolicyDep, ReadableSession
 from sunsupport.chat.schemas import (
+    FeedbackIn,
+    FeedbackOut,
     MessageIn,
     MessageOut,
     MessagePosted,
+    RatingIn,
+    RatingOut,
+    SessionDetail,
     SessionOut,
     SessionSummary,
 )
-from sunsupport.deps import BotDep, LimiterDep, SessionDep, SettingsDep
+from sunsupport.deps import BotDep, LimiterDep, ReadSessionDep, SessionDep, SettingsDep
 from sunsupport.errors import Forbidden, error_responses
 from sunsupport.responses import DelayedJSONResponse
 
@@ -32,7 +37,7 @@ async def create_session(session: SessionDep, user: CurrentUser, limiter: Limite
 
 @router.get("/sessions", response_model=list[SessionSummary], responses=error_responses(401, 422))
 async def list_sessions(
-    session: SessionDep,
+    session: ReadSessionDep,
     user: CurrentUser,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
@@ -55,12 +60,13 @@ async def post_message(
     bot: BotDep,
     limiter: LimiterDep,
     settings: SettingsDep,
+    policy: PolicyDep,
 ) -> Response:
     if body.sender_type == "bot":
         raise Forbidden("Only the server writes bot messages")
     await limiter.hit(limiter.messages, f"user:{user.id}", SLOW_DOWN)
     chat = await service.owned_session(session, user, body.session_id)
-    posted = await service.post_user_message(session, bot, chat, body.text)
+    posted = await service.post_user_message(session, bot, chat, body.text, policy)
     reply = posted.reply
     result = MessagePosted(
         answer=reply.text if reply else None,
@@ -75,13 +81,50 @@ async def post_message(
 
 
 @router.get(
+    "/session/{session_id}",
+    response_model=SessionDetail,
+    responses=error_responses(401, 403, 404, 422),
+)
+async def get_session(chat: ReadableSession) -> SessionDetail:
+    """One conversation with its status (whether the bot or a human has it)."""
+    return SessionDetail.model_validate(chat)
+
+
+@router.post(
+    "/session/{session_id}/rating",
+    response_model=RatingOut,
+    responses=error_responses(401, 403, 404, 409, 413, 422),
+)
+async def rate_session(body: RatingIn, session: SessionDep, chat: OwnedSession) -> RatingOut:
+    """Rate a resolved conversation 1–5, with an optional comment (can be changed)."""
+    rated = await service.rate(session, chat, body.rating, body.comment)
+    return RatingOut(rating=body.rating, comment=rated.rating_comment)
+
+
+@router.post(
+    "/message/{message_id}/feedback",
+    response_model=FeedbackOut,
+    responses=error_responses(401, 403, 404, 413, 422),
+)
+async def message_feedback(
+    message_id: Annotated[int, Path(ge=1, le=2**62)],
+    body: FeedbackIn,
+    session: SessionDep,
+    user: CurrentUser,
+) -> FeedbackOut:
+    """👍 (1) or 👎 (-1) on a bot answer, by the conversation's owner; can be changed."""
+    await service.set_feedback(session, user, message_id, body.value)
+    return FeedbackOut(message_id=message_id, value=body.value)
+
+
+@router.get(
     "/history/{session_id}",
     response_model=list[MessageOut],
     responses=error_responses(401, 403, 404, 422),
 )
 async def history(
-    session: SessionDep,
-    chat: OwnedSession,
+    session: ReadSessionDep,
+    chat: ReadableSession,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     before_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
 ) -> list[MessageOut]:

@@ -17,6 +17,9 @@ class SessionOut(BaseModel):
     created_date: datetime
 
 
+SessionStatusName = Literal["bot", "pending_human", "open", "resolved"]
+
+
 class SessionSummary(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -24,6 +27,37 @@ class SessionSummary(BaseModel):
     created_date: datetime
     title: str | None
     last_message_at: datetime | None
+    status: SessionStatusName
+
+
+class SessionDetail(SessionSummary):
+    user_id: int
+    assignee_id: int | None
+    waiting_since: datetime | None
+    resolved_at: datetime | None
+    rating: int | None
+    rating_comment: str | None
+
+
+class FeedbackIn(BaseModel):
+    value: Literal[1, -1]
+
+
+class FeedbackOut(BaseModel):
+    message_id: int
+    value: Literal[1, -1]
+
+
+class RatingIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    rating: Annotated[int, Field(ge=1, le=5)]
+    comment: Annotated[str | None, Field(max_length=MAX_TEXT)] = None
+
+
+class RatingOut(BaseModel):
+    rating: int
+    comment: str | None
 
 
 class MessageIn(BaseModel):
@@ -59,3 +93,4 @@ class MessageOut(BaseModel):
     sender_type: Literal["user", "bot", "operator"]
     text: str
     sent_at: datetime
+    feedback: Literal[1, -1] | None = None

@@ -5,20 +5,41 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from anyio import to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sunsupport.bot import Bot, DialogueState, Reply
-from sunsupport.chat import repository
-from sunsupport.errors import Forbidden, NotFound
-from sunsupport.models import ChatSession, Message, User
+from sunsupport.bot import FALLBACK, Bot, DialogueState, Reply
+from sunsupport.chat import events, repository
+from sunsupport.errors import Conflict, Forbidden, NotFound, Unprocessable
+from sunsupport.inbox import service as inbox
+from sunsupport.models import ChatSession, InboxReason, Message, SessionStatus, User
 from sunsupport.timeutil import utcnow
 
 TITLE_LENGTH = 80
 # Short texts are answered inline; long ones go to a worker thread so the bot's CPU time
 # never stalls the event loop for other users.
 INLINE_BOT_TEXT_LIMIT = 300
+HANDOFF_INTENT = "operator"
+
+HANDOFF_ON_THE_WAY = (
+    "Зову оператора! Человек из команды Солнца подключится к этому чату в ближайшие "
+    "минуты. Пока можно подробнее описать, что случилось."
+)
+HANDOFF_QUEUED = (
+    "Сейчас все операторы на смене у Солнца и не у экранов. Ваш вопрос поставлен в очередь — "
+    "оператор ответит прямо здесь, как только освободится. Можно закрыть вкладку: "
+    "ответ сохранится в этом чате."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ChatPolicy:
+    """Service-level knobs that come from the settings."""
+
+    operator_active_window: timedelta = timedelta(minutes=5)
+    low_confidence: float = 0.4
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +50,9 @@ class PostedMessage:
 
 
 async def create_session(session: AsyncSession, user: User) -> ChatSession:
-    chat = ChatSession(id=str(uuid.uuid4()), user_id=user.id, created_date=utcnow())
+    chat = ChatSession(
+        id=str(uuid.uuid4()), user_id=user.id, created_date=utcnow(), status=SessionStatus.BOT
+    )
     return await repository.add_session(session, chat)
 
 
@@ -45,40 +68,94 @@ async def history(
     return await repository.history(session, chat.id, limit, before_id)
 
 
-async def owned_session(session: AsyncSession, user: User, session_id: str) -> ChatSession:
+async def owned_session(
+    session: AsyncSession, user: User, session_id: str, *, staff_may_read: bool = False
+) -> ChatSession:
+    """The chat session if ``user`` owns it (or is staff, where staff may read)."""
     chat = await repository.get_session(session, session_id)
     if chat is None:
         raise NotFound("Chat session not found")
-    if chat.user_id != user.id:
+    if chat.user_id != user.id and not (staff_may_read and user.is_staff):
         raise Forbidden("This chat session belongs to another user")
     return chat
 
 
 async def post_user_message(
-    session: AsyncSession, bot: Bot, chat: ChatSession, text: str
+    session: AsyncSession, bot: Bot, chat: ChatSession, text: str, policy: ChatPolicy
 ) -> PostedMessage:
-    """Store the user's message and the bot's answer in the caller's transaction."""
+    """Store the user's message and, while the bot has the conversation, its answer.
+
+    Everything happens in the caller's transaction; live events go out after commit.
+    """
     now = utcnow()
-    message = await repository.add_message(
-        session, Message(session_id=chat.id, sender_type="user", text=text, sent_at=now)
-    )
+    if chat.status == SessionStatus.RESOLVED:  # writing again reopens it with the bot
+        chat.status = SessionStatus.BOT
+        chat.assignee_id = None
+        events.emit_session(session, chat)
+    message = await _store(session, chat, "user", text, now)
     if chat.title is None:
         chat.title = _title_from(text)
+    if chat.status in (SessionStatus.PENDING_HUMAN, SessionStatus.OPEN):
+        return PostedMessage(message=message, answer=None, reply=None)
+
     reply = await _ask_bot(bot, text, DialogueState.from_dict(chat.bot_state))
-    answer = await repository.add_message(
-        session,
-        Message(
-            session_id=chat.id,
-            sender_type="bot",
-            text=reply.text,
-            sent_at=utcnow(),
+    answer_text = reply.text
+    if reply.intent == HANDOFF_INTENT and not reply.clarification:
+        reply = Reply(
+            text=await _handoff(session, chat, now, policy),
             intent=reply.intent,
             confidence=reply.confidence,
-        ),
+            state=DialogueState(),
+            ranking=reply.ranking,
+        )
+        answer_text = reply.text
+    else:
+        chat.bot_state = reply.state.to_dict()
+    answer = await _store(
+        session,
+        chat,
+        "bot",
+        answer_text,
+        utcnow(),
+        intent=reply.intent,
+        confidence=reply.confidence,
     )
-    chat.bot_state = reply.state.to_dict()
-    chat.last_message_at = answer.sent_at
+    await _log_if_misunderstood(session, chat, message, answer, reply, policy)
     return PostedMessage(message=message, answer=answer, reply=reply)
+
+
+async def set_feedback(session: AsyncSession, user: User, message_id: int, value: int) -> Message:
+    message = await repository.get_message(session, message_id)
+    if message is None:
+        raise NotFound("Message not found")
+    chat = await owned_session(session, user, message.session_id)
+    if message.sender_type != "bot":
+        raise Unprocessable("Feedback is only for bot answers")
+    message.feedback = value
+    if value < 0:
+        question = await repository.previous_user_message(session, chat.id, message.id)
+        await inbox.record(
+            session,
+            reason=InboxReason.DOWNVOTE,
+            text=question.text if question else message.text,
+            session_id=chat.id,
+            message_id=question.id if question else None,
+            answer_id=message.id,
+            intent=message.intent,
+            confidence=message.confidence,
+            guesses=None,
+        )
+    return message
+
+
+async def rate(
+    session: AsyncSession, chat: ChatSession, rating: int, comment: str | None
+) -> ChatSession:
+    if chat.status != SessionStatus.RESOLVED:
+        raise Conflict("Only a resolved conversation can be rated")
+    chat.rating = rating
+    chat.rating_comment = comment or None
+    return chat
 
 
 async def clear_history(session: AsyncSession, chat: ChatSession) -> None:
@@ -86,6 +163,71 @@ async def clear_history(session: AsyncSession, chat: ChatSession) -> None:
     chat.title = None
     chat.bot_state = None
     chat.last_message_at = None
+    events.emit_session(session, chat)
+
+
+async def _handoff(
+    session: AsyncSession, chat: ChatSession, now: datetime, policy: ChatPolicy
+) -> str:
+    chat.status = SessionStatus.PENDING_HUMAN
+    chat.assignee_id = None
+    chat.waiting_since = now
+    chat.first_response_at = None
+    chat.resolved_at = None
+    chat.bot_state = None
+    if chat.handed_off_at is None:
+        chat.handed_off_at = now
+    events.emit_session(session, chat)
+    since = now - policy.operator_active_window
+    if await repository.operators_active_since(session, since):
+        return HANDOFF_ON_THE_WAY
+    return HANDOFF_QUEUED
+
+
+async def _store(
+    session: AsyncSession,
+    chat: ChatSession,
+    sender_type: str,
+    text: str,
+    sent_at: datetime,
+    **extra: object,
+) -> Message:
+    message = await repository.add_message(
+        session,
+        Message(session_id=chat.id, sender_type=sender_type, text=text, sent_at=sent_at, **extra),
+    )
+    chat.last_message_at = sent_at
+    events.emit_message(session, chat, message)
+    return message
+
+
+async def _log_if_misunderstood(
+    session: AsyncSession,
+    chat: ChatSession,
+    message: Message,
+    answer: Message,
+    reply: Reply,
+    policy: ChatPolicy,
+) -> None:
+    if reply.intent == FALLBACK:
+        reason = InboxReason.FALLBACK
+    elif reply.clarification or reply.confidence < policy.low_confidence:
+        reason = InboxReason.LOW_CONFIDENCE
+    else:
+        return
+    await inbox.record(
+        session,
+        reason=reason,
+        text=message.text,
+        session_id=chat.id,
+        message_id=message.id,
+        answer_id=answer.id,
+        intent=reply.intent,
+        confidence=reply.confidence,
+        guesses=[
+            {"intent": r.intent, "confidence": round(r.confidence, 4)} for r in reply.ranking[:3]
+        ],
+    )
 
 
 async def _ask_bot(bot: Bot, text: str, state: DialogueState) -> Reply:

@@ -1,7 +1,21 @@
 """ORM models; importing this package registers every table on ``Base.metadata``."""
 
+from sunsupport.models.enums import InboxReason, InboxStatus, Role, SessionStatus
+from sunsupport.models.inbox import CannedReply, KbExample, MisunderstoodItem
 from sunsupport.models.message import SENDER_TYPES, Message
 from sunsupport.models.session import ChatSession
 from sunsupport.models.user import User
 
-__all__ = ["SENDER_TYPES", "ChatSession", "Message", "User"]
+__all__ = [
+    "SENDER_TYPES",
+    "CannedReply",
+    "ChatSession",
+    "InboxReason",
+    "InboxStatus",
+    "KbExample",
+    "Message",
+    "MisunderstoodItem",
+    "Role",
+    "SessionStatus",
+    "User",
+]

@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sunsupport.db import Base, UTCDateTime
@@ -16,6 +25,7 @@ class Message(Base):
     __table_args__ = (
         CheckConstraint("sender_type IN ('user', 'bot', 'operator')", name="sender_type_valid"),
         Index("ix_messages_session_id_id", "session_id", "id"),
+        CheckConstraint("feedback IS NULL OR feedback IN (-1, 1)", name="feedback_valid"),
         {"sqlite_autoincrement": True},
     )
 
@@ -26,3 +36,7 @@ class Message(Base):
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     intent: Mapped[str | None] = mapped_column(String(64))
     confidence: Mapped[float | None] = mapped_column(Float)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    """The operator who wrote an operator message."""
+    feedback: Mapped[int | None] = mapped_column(SmallInteger)
+    """The user's 👍 (1) or 👎 (-1) on a bot answer."""

@@ -3,16 +3,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sunsupport.db import Base, UTCDateTime
+from sunsupport.models.enums import SessionStatus, sql_in
 from sunsupport.timeutil import utcnow
 
 
 class ChatSession(Base):
     __tablename__ = "sessions"
-    __table_args__ = (Index("ix_sessions_user_id_created_date", "user_id", "created_date"),)
+    __table_args__ = (
+        Index("ix_sessions_user_id_created_date", "user_id", "created_date"),
+        Index("ix_sessions_status_waiting_since", "status", "waiting_since"),
+        CheckConstraint(f"status IN ({sql_in(SessionStatus)})", name="status_valid"),
+        CheckConstraint("rating IS NULL OR (rating BETWEEN 1 AND 5)", name="rating_range"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -20,3 +26,17 @@ class ChatSession(Base):
     last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     title: Mapped[str | None] = mapped_column(String(80))
     bot_state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(
+        String(16), default=SessionStatus.BOT, server_default=SessionStatus.BOT
+    )
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When the user last asked for a human (kept afterwards, for response-time stats)."""
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    handed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """First time the user asked for a human: self-service means this stayed empty."""
+    rating: Mapped[int | None] = mapped_column(Integer)
+    rating_comment: Mapped[str | None] = mapped_column(Text)

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String
+from sqlalchemy import CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sunsupport.db import Base, UTCDateTime
+from sunsupport.models.enums import STAFF_ROLES, Role, sql_in
 from sunsupport.timeutil import utcnow
 
 
@@ -13,7 +14,10 @@ class User(Base):
     __tablename__ = "users"
     # AUTOINCREMENT on SQLite: ids are never reused, so a token of a deleted user can never
     # open a newer account that happens to get the same id (the seed's bug).
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = (
+        CheckConstraint(f"role IN ({sql_in(Role)})", name="role_valid"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(20))
@@ -21,3 +25,10 @@ class User(Base):
     username_key: Mapped[str] = mapped_column(String(20), unique=True)
     hashed_password: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    role: Mapped[str] = mapped_column(String(16), default=Role.USER, server_default=Role.USER)
+    last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """Staff only: when the operator last used the console (decides "on the way" vs "queued")."""
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES

@@ -1,0 +1,56 @@
+"""The shapes of live events about conversations (shared by chat and operator code)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sunsupport.live.hub import STAFF_CHANNEL, Event, session_channel
+from sunsupport.live.outbox import emit
+from sunsupport.models import ChatSession, Message, SessionStatus
+
+
+def message_payload(message: Message) -> Event:
+    return {
+        "id": message.id,
+        "session_id": message.session_id,
+        "sender_type": message.sender_type,
+        "text": message.text,
+        "sent_at": message.sent_at.isoformat(),
+        "feedback": message.feedback,
+    }
+
+
+def session_payload(chat: ChatSession) -> Event:
+    return {
+        "id": chat.id,
+        "user_id": chat.user_id,
+        "status": chat.status,
+        "assignee_id": chat.assignee_id,
+        "title": chat.title,
+        "waiting_since": _iso(chat.waiting_since),
+        "last_message_at": _iso(chat.last_message_at),
+        "resolved_at": _iso(chat.resolved_at),
+    }
+
+
+HUMAN_STATUSES = (SessionStatus.PENDING_HUMAN, SessionStatus.OPEN)
+
+
+def emit_message(session: AsyncSession, chat: ChatSession, message: Message) -> None:
+    """The user's page always hears; staff only while a human is involved, so the bot's
+    everyday chatter does not flood the consoles."""
+    event = {"type": "message", "message": message_payload(message)}
+    human = chat.status in HUMAN_STATUSES
+    channels = (session_channel(chat.id), STAFF_CHANNEL) if human else session_channel(chat.id)
+    emit(session, channels, event)
+
+
+def emit_session(session: AsyncSession, chat: ChatSession) -> None:
+    event = {"type": "session", "session": session_payload(chat)}
+    emit(session, (session_channel(chat.id), STAFF_CHANNEL), event)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None

@@ -1,0 +1,99 @@
+"""The "misunderstood" inbox: what the bot got wrong, and teaching it new phrasings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sunsupport.errors import NotFound, Unprocessable
+from sunsupport.inbox import repository
+from sunsupport.live.hub import SYSTEM_CHANNEL
+from sunsupport.live.outbox import emit
+from sunsupport.models import InboxReason, InboxStatus, KbExample, MisunderstoodItem, User
+from sunsupport.timeutil import utcnow
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    reason: InboxReason,
+    text: str,
+    session_id: str | None,
+    message_id: int | None,
+    answer_id: int | None,
+    intent: str | None,
+    confidence: float | None,
+    guesses: list[dict[str, Any]] | None,
+) -> MisunderstoodItem:
+    """Log one item; a second 👎 on the same answer reopens the first item instead."""
+    if answer_id is not None:
+        existing = await repository.find_for_answer(session, answer_id, reason)
+        if existing is not None:
+            existing.status = InboxStatus.NEW
+            existing.resolved_at = None
+            return existing
+    return await repository.add(
+        session,
+        MisunderstoodItem(
+            reason=reason,
+            text=text,
+            session_id=session_id,
+            message_id=message_id,
+            answer_id=answer_id,
+            intent=intent,
+            confidence=confidence,
+            guesses=guesses,
+            status=InboxStatus.NEW,
+            created_at=utcnow(),
+        ),
+    )
+
+
+async def list_items(
+    session: AsyncSession, status: InboxStatus | None, limit: int, offset: int
+) -> Sequence[MisunderstoodItem]:
+    return await repository.list_items(session, status, limit, offset)
+
+
+async def set_status(session: AsyncSession, item_id: int, status: InboxStatus) -> MisunderstoodItem:
+    item = await _get(session, item_id)
+    item.status = status
+    item.resolved_at = None if status == InboxStatus.NEW else utcnow()
+    return item
+
+
+async def teach(
+    session: AsyncSession, item_id: int, intent: str, known_intents: Sequence[str], admin: User
+) -> tuple[MisunderstoodItem, KbExample]:
+    """Add the item's text as an example of ``intent`` and resolve the item."""
+    item = await _get(session, item_id)
+    example = await add_example(session, intent, item.text, known_intents, admin)
+    item.status = InboxStatus.RESOLVED
+    item.resolved_at = utcnow()
+    return item, example
+
+
+async def add_example(
+    session: AsyncSession, intent: str, text: str, known_intents: Sequence[str], admin: User
+) -> KbExample:
+    """Store a new phrasing; every process's bot learns it once the change commits."""
+    if intent not in known_intents:
+        raise Unprocessable(f"Unknown intent: {intent}")
+    example = await repository.add_example(
+        session, KbExample(intent=intent, text=text, created_by=admin.id, created_at=utcnow())
+    )
+    emit(session, SYSTEM_CHANNEL, {"type": "kb_example", "intent": intent, "text": text})
+    return example
+
+
+async def all_examples(session: AsyncSession) -> Sequence[KbExample]:
+    return await repository.all_examples(session)
+
+
+async def _get(session: AsyncSession, item_id: int) -> MisunderstoodItem:
+    item = await repository.get(session, item_id)
+    if item is None:
+        raise NotFound("Inbox item not found")
+    return item

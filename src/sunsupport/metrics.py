@@ -1,0 +1,159 @@
+"""Prometheus metrics: HTTP requests by route template, and the chat's own counters.
+
+The metric objects live at module level, as ``prometheus_client`` intends: the service layer
+calls the small ``record_*`` helpers without needing the app. With several worker processes
+(``serve --workers N``) set ``PROMETHEUS_MULTIPROC_DIR`` to an empty directory before the
+server starts; every worker then writes its values there and ``GET /metrics`` on any worker
+reports the sum over all of them.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import Response
+from prometheus_client import (
+    CONTENT_TYPE_PLAIN_0_0_4,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+UNMATCHED = "unmatched"
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+
+REQUESTS = Counter(
+    "http_requests_total",
+    "HTTP requests by method, route template and status code.",
+    ["method", "route", "status"],
+)
+REQUEST_LATENCY = Histogram(
+    "http_request_duration_seconds",
+    "Time from the request's arrival to the end of its response body.",
+    ["method", "route"],
+    buckets=LATENCY_BUCKETS,
+)
+MESSAGES = Counter(
+    "sunsupport_messages_total", "Chat messages stored, by sender type.", ["sender_type"]
+)
+BOT_ANSWERS = Counter("sunsupport_bot_answers_total", "Bot answers by intent.", ["intent"])
+BOT_FALLBACKS = Counter(
+    "sunsupport_bot_fallbacks_total", "Bot answers that fell back (no intent recognised)."
+)
+HANDOFFS = Counter("sunsupport_handoffs_total", "Conversations handed off to a human operator.")
+QUEUE_LENGTH = Gauge(
+    "sunsupport_operator_queue_length",
+    "Conversations waiting for an operator.",
+    multiprocess_mode="livemostrecent",
+)
+live_connections = Gauge(
+    "sunsupport_live_connections",
+    "Open live-delivery connections (WebSocket or SSE).",
+    multiprocess_mode="livesum",
+)
+
+
+def record_message(sender_type: str) -> None:
+    """One stored message; ``sender_type`` is ``user``, ``bot`` or ``operator``."""
+    MESSAGES.labels(sender_type=sender_type).inc()
+
+
+def record_bot_answer(intent: str) -> None:
+    """One bot answer; a ``fallback`` intent also counts in the fallbacks counter."""
+    BOT_ANSWERS.labels(intent=intent).inc()
+    if intent == "fallback":
+        BOT_FALLBACKS.inc()
+
+
+def record_handoff() -> None:
+    HANDOFFS.inc()
+
+
+def set_queue_length(n: int) -> None:
+    QUEUE_LENGTH.set(n)
+
+
+def route_template(scope: Scope) -> str:
+    """The matched route's path format (``/chat/history/{session_id}``), never the raw path,
+    so a label never holds ids; requests that match no route share one label."""
+    route = scope.get("route")
+    template = getattr(route, "path_format", None) or getattr(route, "path", None)
+    return template if isinstance(template, str) and template else UNMATCHED
+
+
+class MetricsMiddleware:
+    """Pure ASGI: counts every HTTP request and times it until the last body byte is sent."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            method = scope["method"] if scope["method"] in KNOWN_METHODS else "other"
+            route = route_template(scope)
+            REQUESTS.labels(method=method, route=route, status=str(status)).inc()
+            REQUEST_LATENCY.labels(method=method, route=route).observe(
+                time.perf_counter() - started
+            )
+
+
+def exposition() -> bytes:
+    """The current values in the Prometheus text format; summed over workers if configured."""
+    if os.environ.get(MULTIPROC_ENV):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return generate_latest(registry)
+    return generate_latest(REGISTRY)
+
+
+def install_metrics(app: FastAPI) -> None:
+    """Add the request middleware and ``GET /metrics`` (left out of the OpenAPI schema)."""
+    app.add_middleware(MetricsMiddleware)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(exposition(), media_type=CONTENT_TYPE_PLAIN_0_0_4)
+
+    if os.environ.get(MULTIPROC_ENV):
+        _forget_worker_on_shutdown(app)
+
+
+def _forget_worker_on_shutdown(app: FastAPI) -> None:
+    """A stopped worker's live gauges (connections, queue) must not be reported any more."""
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(application: Any) -> AsyncIterator[Any]:
+        try:
+            async with inner(application) as state:
+                yield state
+        finally:
+            multiprocess.mark_process_dead(os.getpid())
+
+    app.router.lifespan_context = lifespan

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sunsupport.models import CannedReply, ChatSession, SessionStatus, User
+
+QUEUE_LIMIT = 200
+
+
+async def queue(session: AsyncSession, operator_id: int) -> Sequence[tuple[ChatSession, str]]:
+    """Waiting conversations (oldest first), then the operator's open ones."""
+    waiting_first = (ChatSession.status != SessionStatus.PENDING_HUMAN).asc()
+    query = (
+        select(ChatSession, User.username)
+        .join(User, User.id == ChatSession.user_id)
+        .where(
+            or_(
+                ChatSession.status == SessionStatus.PENDING_HUMAN,
+                and_(
+                    ChatSession.status == SessionStatus.OPEN,
+                    ChatSession.assignee_id == operator_id,
+                ),
+            )
+        )
+        .order_by(waiting_first, ChatSession.waiting_since.asc(), ChatSession.id)
+        .limit(QUEUE_LIMIT)
+    )
+    return [(chat, username) for chat, username in (await session.execute(query)).all()]
+
+
+async def count_waiting(session: AsyncSession) -> int:
+    query = select(func.count()).where(ChatSession.status == SessionStatus.PENDING_HUMAN)
+    return int(await session.scalar(query) or 0)
+
+
+async def claim(session: AsyncSession, session_id: str, operator_id: int) -> bool:
+    """Atomically take a waiting conversation: exactly one concurrent claim matches a row."""
+    result = await session.execute(
+        update(ChatSession)
+        .where(ChatSession.id == session_id, ChatSession.status == SessionStatus.PENDING_HUMAN)
+        .values(status=SessionStatus.OPEN, assignee_id=operator_id)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+async def touch_operator(session: AsyncSession, operator_id: int, now: datetime) -> None:
+    await session.execute(
+        update(User)
+        .where(User.id == operator_id)
+        .values(last_active_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def canned_replies(session: AsyncSession) -> Sequence[CannedReply]:
+    return (await session.scalars(select(CannedReply).order_by(CannedReply.shortcut))).all()

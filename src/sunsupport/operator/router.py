@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from sunsupport.auth.deps import StaffUser
+from sunsupport.chat.deps import SessionIdPath
+from sunsupport.chat.schemas import SessionDetail
+from sunsupport.deps import SessionDep
+from sunsupport.errors import error_responses
+from sunsupport.operator import service
+from sunsupport.operator.schemas import (
+    CannedReplyOut,
+    OperatorMessageIn,
+    OperatorMessageOut,
+    QueueItem,
+)
+
+router = APIRouter(prefix="/operator", tags=["operator"], responses=error_responses(401, 403, 503))
+CHANGES = error_responses(404, 409, 422)
+
+
+@router.get("/queue", response_model=list[QueueItem])
+async def queue(session: SessionDep, operator: StaffUser) -> list[QueueItem]:
+    """Waiting conversations, oldest first, then the ones this operator has open."""
+    rows = await service.queue(session, operator)
+    return [
+        QueueItem(
+            id=chat.id,
+            user_id=chat.user_id,
+            username=username,
+            status=chat.status,  # type: ignore[arg-type]
+            assignee_id=chat.assignee_id,
+            title=chat.title,
+            waiting_since=chat.waiting_since,
+            last_message_at=chat.last_message_at,
+        )
+        for chat, username in rows
+    ]
+
+
+@router.post("/sessions/{session_id}/claim", response_model=SessionDetail, responses=CHANGES)
+async def claim(
+    session_id: SessionIdPath, session: SessionDep, operator: StaffUser
+) -> SessionDetail:
+    """Take a waiting conversation. Of two operators racing, one wins; the other gets 409."""
+    return SessionDetail.model_validate(await service.claim(session, operator, session_id))
+
+
+@router.post(
+    "/sessions/{session_id}/message",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OperatorMessageOut,
+    responses=error_responses(404, 409, 413, 422),
+)
+async def reply(
+    session_id: SessionIdPath, body: OperatorMessageIn, session: SessionDep, operator: StaffUser
+) -> OperatorMessageOut:
+    message = await service.reply(session, operator, session_id, body.text)
+    return OperatorMessageOut.model_validate(message)
+
+
+@router.post("/sessions/{session_id}/release", response_model=SessionDetail, responses=CHANGES)
+async def release(
+    session_id: SessionIdPath, session: SessionDep, operator: StaffUser
+) -> SessionDetail:
+    """Give the conversation back to the bot."""
+    return SessionDetail.model_validate(await service.release(session, operator, session_id))
+
+
+@router.post("/sessions/{session_id}/resolve", response_model=SessionDetail, responses=CHANGES)
+async def resolve(
+    session_id: SessionIdPath, session: SessionDep, operator: StaffUser
+) -> SessionDetail:
+    return SessionDetail.model_validate(await service.resolve(session, operator, session_id))
+
+
+@router.get("/canned", response_model=list[CannedReplyOut])
+async def canned(session: SessionDep, _operator: StaffUser) -> list[CannedReplyOut]:
+    """Ready answers, inserted in the console by typing `/shortcut`."""
+    return [CannedReplyOut.model_validate(c) for c in await service.canned_replies(session)]

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sunsupport.chat.schemas import MAX_TEXT, SessionStatusName
+
+
+class QueueItem(BaseModel):
+    id: str
+    user_id: int
+    username: str
+    status: SessionStatusName
+    assignee_id: int | None
+    title: str | None
+    waiting_since: datetime | None
+    last_message_at: datetime | None
+
+
+class OperatorMessageIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+
+
+class OperatorMessageOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    session_id: str
+    sender_type: str
+    text: str
+    sent_at: datetime
+
+
+class CannedReplyOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    shortcut: str
+    text: str
