@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -51,6 +52,15 @@ def _admin_engine() -> Engine:
 
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[PostgresDatabase]:
+    with fresh_database() as url:
+        housekeeping = create_engine(_sync(make_url(url)))
+        yield PostgresDatabase(url=url, engine=housekeeping)
+        housekeeping.dispose()
+
+
+@contextmanager
+def fresh_database() -> Iterator[str]:
+    """A new, migrated PostgreSQL database for one test module; dropped afterwards."""
     name = f"sunsupport_test_{uuid.uuid4().hex[:12]}"
     try:
         admin = _admin_engine()
@@ -60,12 +70,11 @@ def postgres_database() -> Iterator[PostgresDatabase]:
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is required under CI=true and unreachable: {exc}")
         pytest.skip(f"PostgreSQL not reachable at {ADMIN_URL} ({type(exc).__name__}); skipping")
-    url = make_url(ADMIN_URL).set(database=name)
-    url_text = url.render_as_string(hide_password=False)
-    upgrade(Settings(_env_file=None, database_url=url_text))  # type: ignore[call-arg]
-    housekeeping = create_engine(_sync(url))
-    yield PostgresDatabase(url=url_text, engine=housekeeping)
-    housekeeping.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    upgrade(Settings(_env_file=None, database_url=url))  # type: ignore[call-arg]
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -21,7 +21,7 @@ from sunsupport.auth.router import router as auth_router
 from sunsupport.bot import KnowledgeBot, load_bot
 from sunsupport.chat.router import router as chat_router
 from sunsupport.chat.service import ChatPolicy
-from sunsupport.config import Settings, get_settings
+from sunsupport.config import ConfigError, Settings, get_settings
 from sunsupport.db import (
     create_engine,
     create_read_sessionmaker,
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     settings = settings.model_copy(update={"secret_key": settings.resolve_secret_key()})
     configure_logging(settings)
+    live_backend = _live_backend(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -55,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessionmaker = create_sessionmaker(engine)
         app.state.read_sessionmaker = create_read_sessionmaker(engine)
         app.state.limiter = RateLimiter(settings)
-        app.state.hub = hub = _create_hub(settings)
+        app.state.hub = hub = _create_hub(live_backend, settings)
         await hub.start()
         app.state.bot = bot = load_bot(settings.kb_path)
         async with session_scope(app.state.read_sessionmaker) as session:
@@ -119,7 +120,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def _create_hub(settings: Settings) -> Hub:
+def _live_backend(settings: Settings) -> str:
+    """Which hub serves live events; a misconfiguration fails at start-up."""
+    backend = settings.live_backend
+    if backend == "auto":
+        if settings.redis_url:
+            return "redis"
+        return "memory" if settings.is_sqlite else "postgres"
+    if backend == "redis" and not settings.redis_url:
+        raise ConfigError("LIVE_BACKEND=redis needs REDIS_URL")
+    if backend == "postgres" and settings.is_sqlite:
+        raise ConfigError("LIVE_BACKEND=postgres needs a PostgreSQL DATABASE_URL")
+    return backend
+
+
+def _create_hub(backend: str, settings: Settings) -> Hub:
+    if backend == "redis":
+        from sunsupport.live.redis_hub import RedisHub
+
+        return RedisHub(settings.redis_url or "", settings.live_channel_prefix)
+    if backend == "postgres":
+        from sunsupport.live.postgres_hub import PostgresHub
+
+        return PostgresHub(settings.database_url, settings.live_channel_prefix)
     return InMemoryHub()
 
 

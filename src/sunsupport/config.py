@@ -36,13 +36,17 @@ class Settings(BaseSettings):
     """An operator seen within this window makes the bot say "on the way", not "queued"."""
     inbox_low_confidence: float = Field(default=0.4, ge=0, le=1)
     """Bot answers below this confidence go to the admins' "misunderstood" inbox."""
+    live_backend: Literal["auto", "memory", "redis", "postgres"] = "auto"
+    """How live events reach every process: ``auto`` = Redis when REDIS_URL is set,
+    PostgreSQL LISTEN/NOTIFY when the database is PostgreSQL, else in-process memory."""
     redis_url: str | None = None
-    """Live events across processes through Redis pub/sub (else in-process only)."""
+    live_channel_prefix: str = "sunsupport"
 
     rate_limit_login_failures: str = "10/minute"
     rate_limit_messages: str = "60/minute"
     rate_limit_sessions: str = "20/minute"
     rate_limit_storage_uri: str = "memory://"
+    rate_limit_key_prefix: str = "sunsupport"
 
     db_pool_size: int = Field(default=10, ge=1, le=200)
     db_max_overflow: int = Field(default=10, ge=0, le=200)

@@ -25,7 +25,9 @@ class Limit:
 
 class RateLimiter:
     def __init__(self, settings: Settings) -> None:
-        self._limiter = MovingWindowRateLimiter(_async_storage(settings.rate_limit_storage_uri))
+        self._limiter = MovingWindowRateLimiter(
+            _async_storage(settings.rate_limit_storage_uri, settings.rate_limit_key_prefix)
+        )
         self.login_failures = _limit("login", settings.rate_limit_login_failures)
         self.messages = _limit("messages", settings.rate_limit_messages)
         self.sessions = _limit("sessions", settings.rate_limit_sessions)
@@ -59,8 +61,15 @@ def _limit(name: str, spec: str) -> Limit:
     return Limit(name, parse(spec) if spec else None)
 
 
-def _async_storage(uri: str) -> Storage:
-    """`memory://`, `redis://…` etc. as the library's asyncio storage."""
-    storage = storage_from_string(uri if uri.startswith("async+") else f"async+{uri}")
+def _async_storage(uri: str, key_prefix: str) -> Storage:
+    """`memory://`, `redis://…` etc. as the library's asyncio storage. Redis goes through
+    redis-py, the client the live-event hub uses too (one Redis dependency, not two)."""
+    uri = uri if uri.startswith("async+") else f"async+{uri}"
+    options = (
+        {"implementation": "redispy", "key_prefix": key_prefix}
+        if uri.startswith("async+redis")
+        else {}
+    )
+    storage = storage_from_string(uri, **options)
     assert isinstance(storage, Storage)
     return storage

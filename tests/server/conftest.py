@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -20,6 +20,7 @@ class RunningServer:
     base_url: str
     workdir: Path
     process: subprocess.Popen[str]
+    env: dict[str, str] = field(default_factory=dict)
 
 
 def free_port() -> int:
@@ -37,9 +38,9 @@ def start_server(workdir: Path, extra_env: dict[str, str] | None = None) -> Runn
         "RATE_LIMIT_MESSAGES": "",
         "RATE_LIMIT_SESSIONS": "",
         "RATE_LIMIT_LOGIN_FAILURES": "",
-        **(extra_env or {}),
     }
-    env.pop("SECRET_KEY", None)
+    env.pop("SECRET_KEY", None)  # the developer's own key must not leak into a test server
+    env.update(extra_env or {})
     subprocess.run(
         [sys.executable, "-m", "sunsupport", "migrate"], cwd=workdir, env=env, check=True
     )
@@ -63,7 +64,7 @@ def start_server(workdir: Path, extra_env: dict[str, str] | None = None) -> Runn
             raise RuntimeError(f"server exited early:\n{output.read_text(encoding='utf-8')}")
         try:
             if httpx.get(f"{base_url}/health", timeout=1).status_code == 200:
-                return RunningServer(base_url, workdir, process)
+                return RunningServer(base_url, workdir, process, env)
         except httpx.TransportError:
             pass
         time.sleep(0.2)

@@ -28,7 +28,7 @@ PASSWORD = "sunshine-123"
 def create_staff(server: RunningServer, role: str = "operator") -> dict[str, str]:
     """Staff accounts come from the command line, as an administrator would make them."""
     username = f"{role[:3]}{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{server.workdir / 'server.db'}"}
+    env = {**os.environ, "DATABASE_URL": server.env["DATABASE_URL"]}
     subprocess.run(
         [
             sys.executable,
