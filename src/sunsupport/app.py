@@ -14,8 +14,9 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from loguru import logger
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from sunsupport import __version__
+from sunsupport import __version__, metrics
 from sunsupport.admin.router import router as admin_router
 from sunsupport.auth.router import router as auth_router
 from sunsupport.bot import KnowledgeBot, load_bot
@@ -37,10 +38,12 @@ from sunsupport.live.router import router as live_router
 from sunsupport.logging import configure_logging
 from sunsupport.metrics import install_metrics
 from sunsupport.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from sunsupport.operator import service as operators
 from sunsupport.operator.router import router as operator_router
 from sunsupport.ratelimit import RateLimiter
 
 STATIC_DIR = Path(str(files("sunsupport") / "static"))
+GAUGE_REFRESH_SECONDS = 15
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -64,13 +67,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         known = set(bot.intent_ids)
         bot.add_examples([(e.intent, e.text) for e in taught if e.intent in known])
         learner = asyncio.create_task(_learn_from_peers(hub, bot))
+        gauges = asyncio.create_task(_refresh_gauges(app.state.read_sessionmaker))
         logger.info("sunsupport {} started ({})", __version__, engine.url.get_backend_name())
         try:
             yield
         finally:
-            learner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await learner
+            for task in (learner, gauges):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await hub.stop()
             await engine.dispose()
             logger.info("sunsupport stopped")
@@ -144,6 +149,17 @@ def _create_hub(backend: str, settings: Settings) -> Hub:
 
         return PostgresHub(settings.database_url, settings.live_channel_prefix)
     return InMemoryHub()
+
+
+async def _refresh_gauges(factory: async_sessionmaker[AsyncSession]) -> None:
+    """Keep the queue-length gauge current (the database is the truth across processes)."""
+    while True:
+        try:
+            async with session_scope(factory) as session:
+                metrics.set_queue_length(await operators.waiting_count(session))
+        except Exception as exc:  # a database outage must not kill the task
+            logger.debug("queue gauge not refreshed: {}", type(exc).__name__)
+        await asyncio.sleep(GAUGE_REFRESH_SECONDS)
 
 
 async def _learn_from_peers(hub: Hub, bot: KnowledgeBot) -> None:

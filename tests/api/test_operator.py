@@ -239,3 +239,34 @@ async def test_registration_never_makes_staff(client: httpx.AsyncClient) -> None
             "/auth/me", headers={"Authorization": f"Bearer {login.json()['access_token']}"}
         )
         assert me.json()["role"] == "user"
+
+
+def _metric(text: str, name: str) -> float:
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith(name) and not line.startswith("#"):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+async def test_committed_chat_events_are_counted_in_metrics(
+    client: httpx.AsyncClient, new_user
+) -> None:
+    before = (await client.get("/metrics")).text
+    user = await new_user()
+    sid = await open_chat(client, user)
+    await say(client, user, sid, "сколько стоит биткоин")
+    await say(client, user, sid, "позовите оператора")
+    after = (await client.get("/metrics")).text
+    assert (
+        _metric(after, "sunsupport_handoffs_total")
+        == _metric(before, "sunsupport_handoffs_total") + 1
+    )
+    assert (
+        _metric(after, "sunsupport_bot_fallbacks_total")
+        >= _metric(before, "sunsupport_bot_fallbacks_total") + 1
+    )
+    assert (
+        _metric(after, 'sunsupport_messages_total{sender_type="user"}')
+        == _metric(before, 'sunsupport_messages_total{sender_type="user"}') + 2
+    )

@@ -6,14 +6,17 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from anyio import to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sunsupport import metrics
 from sunsupport.bot import FALLBACK, Bot, DialogueState, Reply
 from sunsupport.chat import events, repository
 from sunsupport.errors import Conflict, Forbidden, NotFound, Unprocessable
 from sunsupport.inbox import service as inbox
+from sunsupport.live.outbox import on_commit
 from sunsupport.models import ChatSession, InboxReason, Message, SessionStatus, User
 from sunsupport.timeutil import utcnow
 
@@ -111,6 +114,7 @@ async def post_user_message(
         answer_text = reply.text
     else:
         chat.bot_state = reply.state.to_dict()
+    on_commit(session, partial(metrics.record_bot_answer, reply.intent))
     answer = await _store(
         session,
         chat,
@@ -178,6 +182,7 @@ async def _handoff(
     if chat.handed_off_at is None:
         chat.handed_off_at = now
     events.emit_session(session, chat)
+    on_commit(session, metrics.record_handoff)
     since = now - policy.operator_active_window
     if await repository.operators_active_since(session, since):
         return HANDOFF_ON_THE_WAY
@@ -198,6 +203,7 @@ async def _store(
     )
     chat.last_message_at = sent_at
     events.emit_message(session, chat, message)
+    on_commit(session, partial(metrics.record_message, sender_type))
     return message
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from sunsupport import metrics
 from sunsupport.auth import repository as users
 from sunsupport.chat import events as payloads
 from sunsupport.chat import repository as chats
@@ -165,6 +166,16 @@ class _Cursor:
 
 async def _pump(websocket: WebSocket, live: Any, cursor: _Cursor, on_frame: Any) -> None:
     """Forward hub events to the socket while reading the client's frames."""
+    metrics.live_connections.inc()
+    try:
+        await _forward_and_read(websocket, live, cursor, on_frame)
+    finally:
+        metrics.live_connections.dec()
+
+
+async def _forward_and_read(
+    websocket: WebSocket, live: Any, cursor: _Cursor, on_frame: Any
+) -> None:
 
     async def forward() -> None:
         async for event in live:

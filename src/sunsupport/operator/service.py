@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sunsupport import metrics
 from sunsupport.chat import events
 from sunsupport.chat import repository as chat_repository
 from sunsupport.errors import Conflict, Forbidden, NotFound
+from sunsupport.live.outbox import on_commit
 from sunsupport.models import CannedReply, ChatSession, Message, Role, SessionStatus, User
 from sunsupport.operator import repository
 from sunsupport.timeutil import utcnow
@@ -28,6 +31,10 @@ async def mark_active(session: AsyncSession, operator: User) -> None:
 
 async def queue(session: AsyncSession, operator: User) -> Sequence[tuple[ChatSession, str]]:
     return await repository.queue(session, operator.id)
+
+
+async def waiting_count(session: AsyncSession) -> int:
+    return await repository.count_waiting(session)
 
 
 async def claim(session: AsyncSession, operator: User, session_id: str) -> ChatSession:
@@ -58,6 +65,7 @@ async def reply(session: AsyncSession, operator: User, session_id: str, text: st
     if chat.first_response_at is None:
         chat.first_response_at = now
     events.emit_message(session, chat, message)
+    on_commit(session, partial(metrics.record_message, "operator"))
     return message
 
 

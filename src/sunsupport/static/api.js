@@ -128,4 +128,41 @@ export const api = {
     return request("GET", `/chat/history/${enc(sessionId)}?${query}`);
   },
   clearHistory: (sessionId) => request("DELETE", `/chat/history/${enc(sessionId)}`),
+  sessionDetail: (sessionId) => request("GET", `/chat/session/${enc(sessionId)}`),
+  rate: (sessionId, rating, comment) =>
+    request("POST", `/chat/session/${enc(sessionId)}/rating`, {
+      body: { rating, comment: comment || null },
+    }),
+  feedback: (messageId, value) =>
+    request("POST", `/chat/message/${enc(messageId)}/feedback`, { body: { value } }),
+
+  // Operators (and admins).
+  queue: () => request("GET", "/operator/queue"),
+  claim: (sessionId) => request("POST", `/operator/sessions/${enc(sessionId)}/claim`),
+  reply: (sessionId, text) =>
+    request("POST", `/operator/sessions/${enc(sessionId)}/message`, { body: { text } }),
+  release: (sessionId) => request("POST", `/operator/sessions/${enc(sessionId)}/release`),
+  resolve: (sessionId) => request("POST", `/operator/sessions/${enc(sessionId)}/resolve`),
+  canned: () => request("GET", "/operator/canned"),
+
+  // Admins.
+  misunderstood: (status, { limit = 50, offset = 0 } = {}) => {
+    const query = new URLSearchParams({ status, limit: String(limit), offset: String(offset) });
+    return request("GET", `/admin/misunderstood?${query}`);
+  },
+  setInboxStatus: (itemId, status) =>
+    request("PATCH", `/admin/misunderstood/${enc(itemId)}`, { body: { status } }),
+  teach: (itemId, intent) =>
+    request("POST", `/admin/misunderstood/${enc(itemId)}/teach`, { body: { intent } }),
+  intents: () => request("GET", "/admin/intents"),
+  createCanned: (shortcut, text) => request("POST", "/admin/canned", { body: { shortcut, text } }),
+  updateCanned: (id, shortcut, text) =>
+    request("PUT", `/admin/canned/${enc(id)}`, { body: { shortcut, text } }),
+  deleteCanned: (id) => request("DELETE", `/admin/canned/${enc(id)}`),
+  stats: (from, to) => {
+    const query = new URLSearchParams();
+    if (from) query.set("from", from);
+    if (to) query.set("to", to);
+    return request("GET", `/admin/stats?${query}`);
+  },
 };

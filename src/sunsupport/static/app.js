@@ -3,7 +3,8 @@
 
 import { api, ApiError, onUnauthorized, tokenStore } from "/static/api.js";
 import { describeError, SESSION_EXPIRED, validateCredentials } from "/static/messages.js";
-import { $, messageNode, sessionNode, suggestionNode } from "/static/ui.js";
+import { LiveSocket, throttle, CLOSE_UNAUTHORIZED } from "/static/live.js";
+import { $, messageNode, sessionNode, setFeedback, suggestionNode } from "/static/ui.js";
 
 const PAGE_SIZE = 100; // history page; a full page means there may be earlier messages
 const MAX_LENGTH = 2000; // server limit for one message
@@ -11,6 +12,14 @@ const MIN_TYPING_MS = 500; // the typing feel is the page's job: the server answ
 const LAST_SESSION_KEY = "sunsupport.lastSession"; // + ":" + user id
 const DRAFT_KEY = "sunsupport.draft"; // text typed when the token expired mid-send
 const STARTERS = ["Когда будет солнце?", "Какая погода на Солнце?", "Почему ночью нет солнца?"];
+const HUMAN_STATUSES = new Set(["pending_human", "open"]);
+const STATUS_TEXT = {
+  pending_human: "Ждём оператора…",
+  open: "Оператор на связи",
+  resolved: "Разговор завершён",
+};
+const TYPING_SHOWN_MS = 4000; // an operator's typing event keeps the indicator this long
+const TYPING_SEND_MS = 2000; // at most one typing frame per this interval
 
 const dom = {
   app: $("app"),
@@ -36,6 +45,15 @@ const dom = {
   welcome: $("welcome"),
   messages: $("message-list"),
   typing: $("typing"),
+  typingText: document.querySelector("#typing .typing-text"),
+  chatStatus: $("chat-status"),
+  chatStatusText: $("chat-status-text"),
+  rating: $("rating"),
+  ratingStars: $("rating-stars"),
+  ratingComment: $("rating-comment"),
+  ratingSubmit: $("rating-submit"),
+  ratingError: $("rating-error"),
+  ratingDone: $("rating-done"),
   suggestions: $("suggestions"),
   composer: $("composer"),
   input: $("chat-input"),
@@ -57,6 +75,13 @@ const state = {
   sending: false, // a send is under way (possibly still waiting for the chat to load)
   ready: Promise.resolve(), // settles when the open chat's history has loaded
   authBusy: false,
+  status: null, // the open chat's status: bot | pending_human | open | resolved
+  rating: null, // the open chat's rating, once given
+  ratingChoice: 0,
+  maxId: 0, // the biggest message id on screen (the live channel catches up from it)
+  live: null, // LiveSocket for the open chat
+  liveBacklog: [], // live events held while a send or a history load is under way
+  operatorTyping: null, // timer while the operator's typing indicator shows
 };
 
 const mobile = window.matchMedia("(max-width: 767.98px)");
@@ -98,6 +123,8 @@ function resetChat() {
   state.historyLoaded = false;
   state.historySeq += 1;
   state.pending = null;
+  stopLive();
+  setStatus(null);
   dom.messages.replaceChildren();
   dom.sessionList.replaceChildren();
   dom.userName.textContent = "";
@@ -233,6 +260,9 @@ async function loadSession(id) {
   state.currentId = id;
   state.oldestId = null;
   state.historyLoaded = false;
+  state.maxId = 0;
+  stopLive();
+  setStatus(null);
   rememberSession(id);
   renderSessions();
   dom.messages.replaceChildren();
@@ -241,13 +271,22 @@ async function loadSession(id) {
   updateChrome();
   dom.messages.setAttribute("aria-busy", "true");
   try {
+    const detail = api.sessionDetail(id).catch(() => null);
     const items = (await api.history(id, { limit: PAGE_SIZE })) ?? [];
     if (seq !== state.historySeq) return;
-    dom.messages.append(...items.map(toNode));
+    dom.messages.replaceChildren();
+    for (const m of items) renderMessage(m);
     state.oldestId = items[0]?.id ?? null;
+    const info = await detail;
+    if (seq !== state.historySeq) return;
+    if (info) {
+      state.rating = info.rating ?? null;
+      setStatus(info.status);
+    }
     dom.loadEarlier.hidden = items.length < PAGE_SIZE;
     state.historyLoaded = true;
     setError(null);
+    startLive(id);
   } catch (error) {
     if (seq !== state.historySeq) return;
     report(error, "history");
@@ -262,7 +301,220 @@ async function loadSession(id) {
 }
 
 function toNode(m) {
-  return messageNode({ id: m.id, sender: m.sender_type, text: m.text, sentAt: m.sent_at });
+  return messageNode({
+    id: m.id,
+    sender: m.sender_type,
+    text: m.text,
+    sentAt: m.sent_at,
+    feedback: m.feedback ?? null,
+    withFeedback: true,
+  });
+}
+
+function messageRow(id) {
+  return dom.messages.querySelector(`li[data-id="${CSS.escape(String(id))}"]`);
+}
+
+function noteId(id) {
+  const n = Number(id);
+  if (Number.isFinite(n) && n > state.maxId) state.maxId = n;
+}
+
+/** Show a message once, in id order: a second copy (POST answer + live event) is skipped. */
+function renderMessage(m) {
+  if (m?.id === undefined || m.id === null) return;
+  const existing = messageRow(m.id);
+  noteId(m.id);
+  if (existing) {
+    if (m.feedback !== undefined) setFeedback(existing, m.feedback ?? null);
+    return;
+  }
+  const node = toNode(m);
+  // Walk back past newer rows and rows still waiting for their id.
+  let after = dom.messages.lastElementChild;
+  while (after && (!after.dataset.id || Number(after.dataset.id) > Number(m.id))) {
+    after = after.previousElementSibling;
+  }
+  if (after) after.after(node);
+  else dom.messages.prepend(node);
+}
+
+/* ---------- chat: live delivery and status ---------- */
+
+function stopLive() {
+  state.live?.stop();
+  state.live = null;
+  state.liveBacklog = [];
+  hideOperatorTyping();
+}
+
+function startLive(id) {
+  stopLive();
+  state.live = new LiveSocket(`/ws/chat/${encodeURIComponent(id)}`, {
+    token: () => tokenStore.get(),
+    afterId: () => state.maxId,
+    onEvent: (frame) => {
+      if (id !== state.currentId) return;
+      if (state.pending || !state.historyLoaded) state.liveBacklog.push(frame);
+      else applyLive(frame);
+    },
+    onFatal: (code) => {
+      // An expired token: any API call now answers 401 and brings the login form.
+      if (code === CLOSE_UNAUTHORIZED) api.me().catch(() => {});
+    },
+  });
+}
+
+function flushLive() {
+  const frames = state.liveBacklog;
+  state.liveBacklog = [];
+  for (const frame of frames) applyLive(frame);
+}
+
+function applyLive(frame) {
+  switch (frame.type) {
+    case "ready":
+      if (frame.session?.id === state.currentId) setStatus(frame.session.status);
+      break;
+    case "message": {
+      const m = frame.message;
+      if (!m || m.session_id !== state.currentId) return;
+      const stick = nearBottom();
+      if (m.sender_type === "operator") hideOperatorTyping();
+      renderMessage(m);
+      if (m.sender_type !== "user") renderSuggestions([]);
+      updateChrome();
+      if (stick || m.sender_type === "operator") scrollToBottom();
+      break;
+    }
+    case "session": {
+      const session = frame.session;
+      if (!session || session.id !== state.currentId) return;
+      const known = state.sessions.find((s) => s.id === session.id);
+      if (known && known.title !== session.title) {
+        known.title = session.title;
+        renderSessions();
+      }
+      if (session.status !== "resolved") state.rating = null;
+      setStatus(session.status);
+      break;
+    }
+    case "typing":
+      if (frame.session_id === state.currentId && frame.sender_type === "operator") {
+        showOperatorTyping();
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+function nearBottom() {
+  const { scrollTop, scrollHeight, clientHeight } = dom.scroller;
+  return scrollHeight - scrollTop - clientHeight < 80;
+}
+
+function humanMode() {
+  return HUMAN_STATUSES.has(state.status);
+}
+
+function setStatus(status) {
+  const changed = status !== state.status;
+  state.status = status ?? null;
+  const text = STATUS_TEXT[state.status] ?? "";
+  dom.chatStatus.hidden = !text;
+  dom.chatStatus.dataset.status = state.status ?? "";
+  dom.chatStatusText.textContent = text;
+  if (state.status !== "open") hideOperatorTyping();
+  renderRating(changed);
+  updateChrome();
+}
+
+function renderRating(statusChanged) {
+  const resolved = state.status === "resolved";
+  const rated = resolved && state.rating !== null;
+  dom.rating.hidden = !resolved || rated;
+  dom.ratingDone.hidden = !rated;
+  if (rated) dom.ratingDone.textContent = `Спасибо за оценку! Вы поставили ${state.rating} из 5.`;
+  if (statusChanged && resolved && !rated) {
+    state.ratingChoice = 0;
+    dom.ratingComment.value = "";
+    dom.ratingError.hidden = true;
+    paintStars(0);
+    if (state.historyLoaded) requestAnimationFrame(scrollToBottom);
+  }
+}
+
+function paintStars(value) {
+  for (const star of dom.ratingStars.querySelectorAll("[data-value]")) {
+    const n = Number(star.dataset.value);
+    star.setAttribute("aria-pressed", String(n === value));
+    star.classList.toggle("is-on", n <= value);
+  }
+}
+
+async function submitRating(event) {
+  event.preventDefault();
+  const id = state.currentId;
+  if (!id) return;
+  if (!state.ratingChoice) {
+    dom.ratingError.textContent = "Выберите оценку: от 1 до 5 звёзд.";
+    dom.ratingError.hidden = false;
+    return;
+  }
+  dom.ratingSubmit.disabled = true;
+  try {
+    const result = await api.rate(id, state.ratingChoice, dom.ratingComment.value.trim());
+    if (state.currentId !== id) return;
+    state.rating = result?.rating ?? state.ratingChoice;
+    dom.ratingError.hidden = true;
+    renderRating(false);
+    dom.ratingDone.focus?.();
+  } catch (error) {
+    if (error?.handled) return;
+    dom.ratingError.textContent =
+      error?.status === 409
+        ? "Этот разговор уже не закрыт — оценить его пока нельзя."
+        : describeError(error, "rating");
+    dom.ratingError.hidden = false;
+  } finally {
+    dom.ratingSubmit.disabled = false;
+  }
+}
+
+function showOperatorTyping() {
+  clearTimeout(state.operatorTyping);
+  state.operatorTyping = setTimeout(hideOperatorTyping, TYPING_SHOWN_MS);
+  const stick = nearBottom();
+  updateChrome();
+  if (stick) scrollToBottom();
+}
+
+function hideOperatorTyping() {
+  if (state.operatorTyping === null) return;
+  clearTimeout(state.operatorTyping);
+  state.operatorTyping = null;
+  updateChrome();
+}
+
+const sendTyping = throttle(() => state.live?.send({ type: "typing" }), TYPING_SEND_MS);
+
+async function sendFeedback(button) {
+  const row = button.closest("li[data-id]");
+  if (!row) return;
+  const value = Number(button.dataset.value);
+  if (button.getAttribute("aria-pressed") === "true") return; // already chosen; 👎 ↔ 👍 changes it
+  const group = button.closest(".msg-feedback");
+  for (const b of group.querySelectorAll("button")) b.disabled = true;
+  try {
+    await api.feedback(row.dataset.id, value);
+    setFeedback(row, value);
+    group.dataset.thanks = value > 0 ? "Спасибо!" : "Спасибо, учтём.";
+  } catch (error) {
+    report(error, "feedback");
+  } finally {
+    for (const b of group.querySelectorAll("button")) b.disabled = false;
+  }
 }
 
 async function loadEarlier() {
@@ -274,7 +526,7 @@ async function loadEarlier() {
       (await api.history(state.currentId, { limit: PAGE_SIZE, beforeId: state.oldestId })) ?? [];
     if (seq !== state.historySeq) return;
     const before = dom.scroller.scrollHeight;
-    dom.messages.prepend(...items.map(toNode));
+    for (const m of items) renderMessage(m);
     dom.scroller.scrollTop += dom.scroller.scrollHeight - before;
     if (items.length) state.oldestId = items[0].id;
     dom.loadEarlier.hidden = items.length < PAGE_SIZE;
@@ -336,7 +588,12 @@ function updateChrome() {
   if (showWelcome && dom.suggestions.hidden) renderSuggestions(STARTERS);
   if (!empty && dom.suggestions.dataset.starters === "1") renderSuggestions([]);
   dom.suggestions.dataset.starters = showWelcome ? "1" : "";
-  dom.typing.hidden = !(state.pending && state.pending.sessionId === state.currentId);
+  const botTyping =
+    state.pending && state.pending.sessionId === state.currentId && !humanMode();
+  const operatorTyping = state.operatorTyping !== null && !botTyping;
+  dom.typing.hidden = !(botTyping || operatorTyping);
+  dom.typing.dataset.who = operatorTyping ? "operator" : "bot";
+  dom.typingText.textContent = operatorTyping ? "Оператор печатает…" : "Бот печатает…";
   dom.clearHistory.disabled = !state.currentId;
 }
 
@@ -425,13 +682,21 @@ async function deliver(text, fromInput) {
     const wait = MIN_TYPING_MS - (performance.now() - started);
     if (wait > 0) await sleep(wait);
     node.classList.remove("msg--pending");
-    if (reply?.message_id !== undefined) node.dataset.id = String(reply.message_id);
     state.pending = null;
     if (state.currentId === sessionId && node.isConnected) {
-      if (typeof reply?.answer === "string") {
-        dom.messages.append(
-          messageNode({ id: reply.answer_id, sender: "bot", text: reply.answer }),
-        );
+      if (reply?.message_id !== undefined && reply?.message_id !== null) {
+        if (messageRow(reply.message_id)) node.remove(); // the live copy is already shown
+        else node.dataset.id = String(reply.message_id);
+        noteId(reply.message_id);
+      }
+      if (typeof reply?.answer === "string" && reply.answer_id !== null) {
+        renderMessage({
+          id: reply.answer_id,
+          sender_type: "bot",
+          text: reply.answer,
+          sent_at: new Date().toISOString(),
+          feedback: null,
+        });
       }
       renderSuggestions(reply?.suggestions);
     }
@@ -450,6 +715,7 @@ async function deliver(text, fromInput) {
   } finally {
     state.pending = null;
     if (state.view === "chat") {
+      flushLive();
       updateChrome();
       scrollToBottom();
     }
@@ -495,7 +761,24 @@ dom.input.addEventListener("keydown", (event) => {
   dom.composer.requestSubmit();
 });
 
-dom.input.addEventListener("input", updateCharCount);
+dom.input.addEventListener("input", () => {
+  updateCharCount();
+  if (humanMode() && dom.input.value.trim()) sendTyping();
+});
+
+dom.messages.addEventListener("click", (event) => {
+  const button = event.target.closest(".feedback-btn");
+  if (button) sendFeedback(button);
+});
+
+dom.ratingStars.addEventListener("click", (event) => {
+  const star = event.target.closest("[data-value]");
+  if (!star) return;
+  state.ratingChoice = Number(star.dataset.value);
+  dom.ratingError.hidden = true;
+  paintStars(state.ratingChoice);
+});
+dom.rating.addEventListener("submit", submitRating);
 
 dom.suggestions.addEventListener("click", (event) => {
   const button = event.target.closest('[data-testid="suggestion"]');

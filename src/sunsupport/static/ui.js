@@ -37,15 +37,17 @@ export function shortWhen(value) {
 
 /**
  * One message row: a meta line (author, time) and the bubble. The bubble carries
- * data-testid="message" and holds the message text only.
+ * data-testid="message" and holds the message text only. Bot answers with an id may get
+ * 👍/👎 buttons (`withFeedback`); `labels` renames the authors (the console says «Клиент»).
  */
-export function messageNode({ id, sender, text, sentAt }) {
+export function messageNode({ id, sender, text, sentAt, feedback, withFeedback = false, labels }) {
+  const names = labels ?? SENDER_LABELS;
   const kind = SENDER_LABELS[sender] ? sender : "bot";
   const item = el("li", { className: `msg msg--${kind}` });
   if (id !== undefined && id !== null) item.dataset.id = String(id);
 
   const meta = el("div", { className: "msg-meta" });
-  meta.append(el("span", { className: "msg-author", text: SENDER_LABELS[kind] }));
+  meta.append(el("span", { className: "msg-author", text: names[kind] ?? SENDER_LABELS[kind] }));
   const date = parseDate(sentAt) ?? new Date();
   const time = el("time", {
     className: "msg-time",
@@ -60,7 +62,50 @@ export function messageNode({ id, sender, text, sentAt }) {
     attrs: { "data-testid": "message", "data-sender": kind },
   });
   item.append(meta, bubble);
+  if (withFeedback && kind === "bot" && item.dataset.id) {
+    item.append(feedbackNode(feedback ?? null));
+  }
   return item;
+}
+
+/** 👍/👎 toggle buttons under a bot answer; `value` is 1, -1 or null. */
+function feedbackNode(value) {
+  const group = el("div", {
+    className: "msg-feedback",
+    attrs: { role: "group", "aria-label": "Оцените ответ" },
+  });
+  const up = el("button", {
+    className: "feedback-btn",
+    text: "👍",
+    attrs: { type: "button", "data-testid": "feedback-up", "data-value": "1", "aria-label": "Ответ помог", title: "Ответ помог" },
+  });
+  const down = el("button", {
+    className: "feedback-btn",
+    text: "👎",
+    attrs: { type: "button", "data-testid": "feedback-down", "data-value": "-1", "aria-label": "Ответ не помог", title: "Ответ не помог" },
+  });
+  group.append(up, down);
+  setFeedback(group, value);
+  return group;
+}
+
+/** Reflect `value` (1, -1 or null) in a message row's 👍/👎 buttons. */
+export function setFeedback(container, value) {
+  for (const button of container.querySelectorAll(".feedback-btn")) {
+    button.setAttribute("aria-pressed", String(Number(button.dataset.value) === value));
+  }
+}
+
+/** "ждёт 3 мин" style durations from a date until now. */
+export function waitingText(since, now = Date.now()) {
+  const date = parseDate(since);
+  if (!date) return "";
+  const minutes = Math.max(0, Math.floor((now - date.getTime()) / 60000));
+  if (minutes < 1) return "ждёт меньше минуты";
+  if (minutes < 60) return `ждёт ${minutes} мин`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `ждёт ${hours} ч ${minutes % 60} мин`;
+  return `ждёт ${Math.floor(hours / 24)} дн`;
 }
 
 /** One sidebar entry (a real button inside a list item). */
