@@ -40,8 +40,13 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install
+POSTGRES_BENCH_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+
+bench: install ## Benchmarks: bot engine, HTTP load on SQLite and PostgreSQL, history cost
 	$(BIN)/python bench/bot.py
+	$(BIN)/python bench/load.py
+	$(BIN)/python bench/load.py --database-url $(POSTGRES_BENCH_URL)
+	$(BIN)/python bench/history.py
 
 lock: install ## Re-pin every dependency after changing pyproject.toml
 	$(BIN)/python -m pip freeze --exclude-editable > constraints.txt

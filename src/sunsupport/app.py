@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sunsupport import __version__, metrics
 from sunsupport.admin.router import router as admin_router
 from sunsupport.auth.router import router as auth_router
-from sunsupport.bot import KnowledgeBot, load_bot
+from sunsupport.bot_api import router as bot_router
+from sunsupport.bot_keeper import BotKeeper
 from sunsupport.chat.router import router as chat_router
 from sunsupport.chat.service import ChatPolicy
 from sunsupport.config import ConfigError, Settings, get_settings
@@ -32,8 +33,7 @@ from sunsupport.db import (
 from sunsupport.docs import install_docs
 from sunsupport.errors import install_error_handlers
 from sunsupport.health import router as health_router
-from sunsupport.inbox import service as inbox
-from sunsupport.live.hub import SYSTEM_CHANNEL, Hub, InMemoryHub
+from sunsupport.live.hub import Hub, InMemoryHub
 from sunsupport.live.router import router as live_router
 from sunsupport.logging import configure_logging
 from sunsupport.metrics import install_metrics
@@ -58,15 +58,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
         app.state.read_sessionmaker = create_read_sessionmaker(engine)
+        app.state.write_lock = asyncio.Lock() if settings.is_sqlite else contextlib.nullcontext()
         app.state.limiter = RateLimiter(settings)
         app.state.hub = hub = _create_hub(live_backend, settings)
         await hub.start()
-        app.state.bot = bot = load_bot(settings.kb_path)
-        async with session_scope(app.state.read_sessionmaker) as session:
-            taught = await inbox.all_examples(session)
-        known = set(bot.intent_ids)
-        bot.add_examples([(e.intent, e.text) for e in taught if e.intent in known])
-        learner = asyncio.create_task(_learn_from_peers(hub, bot))
+        app.state.bot_keeper = keeper = BotKeeper(settings.kb_path, app.state.read_sessionmaker)
+        await keeper.load()
+        learner = asyncio.create_task(keeper.follow(hub))
         gauges = asyncio.create_task(_refresh_gauges(app.state.read_sessionmaker))
         logger.info("sunsupport {} started ({})", __version__, engine.url.get_backend_name())
         try:
@@ -95,12 +93,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         low_confidence=settings.inbox_low_confidence,
     )
     install_error_handlers(app)
-    install_metrics(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    install_metrics(app)  # outside the size limit, so refused bodies are counted too
     app.add_middleware(RequestContextMiddleware)
     for router in (
         auth_router,
         chat_router,
+        bot_router,
         operator_router,
         admin_router,
         live_router,
@@ -160,18 +159,3 @@ async def _refresh_gauges(factory: async_sessionmaker[AsyncSession]) -> None:
         except Exception as exc:  # a database outage must not kill the task
             logger.debug("queue gauge not refreshed: {}", type(exc).__name__)
         await asyncio.sleep(GAUGE_REFRESH_SECONDS)
-
-
-async def _learn_from_peers(hub: Hub, bot: KnowledgeBot) -> None:
-    """Apply phrasings taught through any process (this one included) to this bot."""
-    async with hub.subscribe(SYSTEM_CHANNEL) as events:
-        async for event in events:
-            if event.get("type") == "kb_example":
-                _teach(bot, str(event["intent"]), str(event["text"]))
-
-
-def _teach(bot: KnowledgeBot, intent: str, text: str) -> None:
-    try:
-        bot.add_example(intent, text)
-    except (KeyError, ValueError) as exc:  # an intent removed from the KB file since
-        logger.warning("skipping taught example for {}: {}", intent, exc)

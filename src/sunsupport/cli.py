@@ -34,6 +34,8 @@ def serve(host: str | None, port: int | None, workers: int, reload: bool) -> Non
         settings.resolve_secret_key()
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
+    if workers > 1:
+        _prepare_multiprocess_metrics()
     uvicorn.run(
         "sunsupport.asgi:app",
         host=host or settings.host,
@@ -45,6 +47,21 @@ def serve(host: str | None, port: int | None, workers: int, reload: bool) -> Non
         proxy_headers=True,
         timeout_graceful_shutdown=10,
     )
+
+
+def _prepare_multiprocess_metrics() -> None:
+    """Workers share their Prometheus values through files in one directory, which must
+    start empty; without PROMETHEUS_MULTIPROC_DIR a private temporary one is used."""
+    import os
+    import shutil
+    import tempfile
+
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        shutil.rmtree(directory, ignore_errors=True)
+        os.makedirs(directory, exist_ok=True)
+    else:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="sunsupport-metrics-")
 
 
 @main.command()

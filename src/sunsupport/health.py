@@ -5,6 +5,7 @@ from loguru import logger
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from sunsupport.db import READ_ONLY
 from sunsupport.errors import ServiceUnavailable, error_responses
 from sunsupport.schemas import HealthOut
 
@@ -15,7 +16,8 @@ router = APIRouter(tags=["health"])
 async def health(request: Request) -> HealthOut:
     """Liveness and readiness: answers ok only when the database answers."""
     try:
-        async with request.app.state.engine.connect() as conn:
+        engine = request.app.state.engine.execution_options(**{READ_ONLY: True})
+        async with engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
     except (SQLAlchemyError, OSError) as exc:
         logger.warning("health check: database unavailable: {}", type(exc).__name__)

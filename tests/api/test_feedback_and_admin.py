@@ -234,3 +234,56 @@ async def test_stats_of_an_empty_range(client: httpx.AsyncClient, app) -> None:
     )
     body = response.json()
     assert body["conversations"] == 0 and body["fallback_rate"] is None and body["daily"] == []
+
+
+async def test_bot_parse_explains_without_storing(client: httpx.AsyncClient, new_user) -> None:
+    user = await new_user()
+    response = await client.post(
+        "/bot/parse", headers=user["headers"], json={"text": "Добрый день, какие у вас тарифы?"}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["intent"] == "pricing" and body["answer"]
+    assert body["ranking"][0]["intent"] == "pricing"
+    assert 0 < body["confidence"] <= 1
+    assert (await client.get("/chat/sessions", headers=user["headers"])).json() == []
+    assert (await client.post("/bot/parse", json={"text": "привет"})).status_code == 401
+    empty = await client.post("/bot/parse", headers=user["headers"], json={"text": "  "})
+    assert empty.status_code == 422
+
+
+class TestKnowledgeBaseReload:
+    @pytest.fixture
+    def settings_overrides(self, tmp_path) -> dict:
+        from sunsupport.bot.kb import default_kb_path
+
+        kb = tmp_path / "kb.yaml"
+        kb.write_text(default_kb_path().read_text(encoding="utf-8"), encoding="utf-8")
+        return {"kb_path": kb}
+
+    async def test_a_broken_file_is_refused_and_the_last_good_bot_keeps_answering(
+        self, client: httpx.AsyncClient, app, settings, new_user
+    ) -> None:
+        admin = await make_staff(app, client, "admin")
+        good = settings.kb_path.read_text(encoding="utf-8")
+        settings.kb_path.write_text(good + "\n  - id: broken\n    examples: [\n", encoding="utf-8")
+        refused = await client.post("/admin/kb/reload", headers=admin["headers"])
+        assert refused.status_code == 422
+        assert "kb.yaml:" in refused.json()["detail"]
+        parsed = await client.post("/bot/parse", headers=admin["headers"], json={"text": "привет"})
+        assert parsed.json()["intent"] == "greeting"
+
+        settings.kb_path.write_text(
+            good.replace(
+                "intents:\n",
+                "intents:\n  - id: moon\n    examples: [где луна, когда луна]\n"
+                "    answers: [Луну мы не производим, только Солнце.]\n",
+                1,
+            ),
+            encoding="utf-8",
+        )
+        reloaded = await client.post("/admin/kb/reload", headers=admin["headers"])
+        assert reloaded.status_code == 200, reloaded.text
+        user = await new_user()
+        sid = await chat(client, user)
+        assert (await say(client, user, sid, "где луна"))["intent"] == "moon"

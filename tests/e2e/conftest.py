@@ -21,9 +21,10 @@ import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Dialog, Locator, Page, expect
+from playwright.sync_api import BrowserContext, ConsoleMessage, Dialog, Locator, Page, expect
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -92,9 +93,16 @@ def _healthy(url: str) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class ServerEnv:
+    """Where the e2e server runs: its environment (DATABASE_URL, SECRET_KEY...) and cwd."""
+
+    env: dict[str, str]
+    cwd: Path
+
+
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Migrate a fresh SQLite database and run the real server on a free port."""
+def server_env(tmp_path_factory: pytest.TempPathFactory) -> ServerEnv:
     tmp = tmp_path_factory.mktemp("e2e")
     env = {
         **os.environ,
@@ -107,6 +115,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "BOT_REPLY_DELAY_SECONDS": "0",
     }
     env.pop("ENV", None)
+    return ServerEnv(env=env, cwd=tmp)
+
+
+@pytest.fixture(scope="session")
+def live_server(server_env: ServerEnv) -> Iterator[str]:
+    """Migrate a fresh SQLite database and run the real server on a free port."""
+    env, tmp = server_env.env, server_env.cwd
     migrate = subprocess.run(
         [sys.executable, "-m", "sunsupport", "migrate"],
         env=env,
@@ -234,9 +249,8 @@ class PageWatch:
     dialogs: list[str] = field(default_factory=list)
 
 
-@pytest.fixture
-def watch(page: Page) -> Iterator[PageWatch]:
-    """Record problems on `page`; fail the test if the CSP blocked anything or a script threw."""
+def watch_page(page: Page) -> PageWatch:
+    """Start recording CSP violations, uncaught errors and dialogs of `page`."""
     seen = PageWatch()
 
     def on_console(message: ConsoleMessage) -> None:
@@ -250,9 +264,20 @@ def watch(page: Page) -> Iterator[PageWatch]:
     page.on("console", on_console)
     page.on("pageerror", lambda error: seen.page_errors.append(str(error)))
     page.on("dialog", on_dialog)
-    yield seen
+    return seen
+
+
+def assert_clean(seen: PageWatch) -> None:
     assert seen.csp_errors == [], "CSP violations"
     assert seen.page_errors == [], "uncaught errors in the page"
+
+
+@pytest.fixture
+def watch(page: Page) -> Iterator[PageWatch]:
+    """Record problems on `page`; fail the test if the CSP blocked anything or a script threw."""
+    seen = watch_page(page)
+    yield seen
+    assert_clean(seen)
 
 
 class UI:
@@ -336,3 +361,76 @@ def chat(ui: UI, account_pool: Callable[[], tuple[Account, str]]) -> UI:
     expect(ui.by("session-item")).to_have_count(1)
     ui.account = account
     return ui
+
+
+# ---------- staff accounts, extra browser tabs, direct API calls ----------
+
+
+def api_call(
+    base_url: str, method: str, path: str, token: str | None = None, payload: object = None
+) -> object:
+    """A JSON request to the e2e server (raises urllib.error.HTTPError on 4xx/5xx)."""
+    headers = {"Accept": "application/json"}
+    data = None
+    if payload is not None:
+        data = json.dumps(payload).encode()
+        headers["Content-Type"] = "application/json"
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(  # noqa: S310 (a local test server)
+        f"{base_url}{path}", data=data, headers=headers, method=method
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return json.loads(response.read() or b"null")
+
+
+CLI = [sys.executable, "-m", "sunsupport"]
+
+
+@pytest.fixture(scope="session")
+def staff(live_server: str, server_env: ServerEnv) -> Callable[[str], tuple[Account, str]]:
+    """Make an operator or admin with `sunsupport create-user` (same database as the server)."""
+
+    def make(role: str) -> tuple[Account, str]:
+        account = Account(f"{role[:3]}_{secrets.token_hex(5)}")
+        done = subprocess.run(
+            [*CLI, "create-user", account.username, "--role", role, "--password-stdin"],
+            input=account.password + "\n",
+            env=server_env.env,
+            cwd=server_env.cwd,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, f"create-user failed:\n{done.stdout}\n{done.stderr}"
+        credentials = {"username": account.username, "password": account.password}
+        token = _post_json(f"{live_server}/auth/login", credentials)["access_token"]
+        return account, token
+
+    return make
+
+
+def seed_token(page: Page, token: str) -> None:
+    """Log `page` in before its scripts run (once per tab, like the `chat` fixture)."""
+    page.add_init_script(
+        f"""if (!sessionStorage.getItem("e2e.seeded")) {{
+              sessionStorage.setItem("e2e.seeded", "1");
+              localStorage.setItem({json.dumps(UI.TOKEN_KEY)}, {json.dumps(token)});
+            }}"""
+    )
+
+
+@pytest.fixture
+def tab(new_context: Callable[..., BrowserContext]) -> Iterator[Callable[[], UI]]:
+    """Open pages in fresh browser contexts (other people), each watched like `ui`."""
+    watched: list[PageWatch] = []
+
+    def open_tab() -> UI:
+        page = new_context().new_page()
+        watched.append(watch_page(page))
+        return UI(page)
+
+    yield open_tab
+    for seen in watched:
+        assert_clean(seen)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Path, Query, Request, status
 
 from sunsupport.admin import service, stats
 from sunsupport.admin.schemas import (
@@ -15,14 +15,18 @@ from sunsupport.admin.schemas import (
     InboxStatusName,
     IntentCount,
     IntentOut,
+    KbReloadOut,
     MisunderstoodOut,
     StatsOut,
     TeachIn,
 )
 from sunsupport.auth.deps import AdminUser
+from sunsupport.bot.kb import KnowledgeBaseError
 from sunsupport.deps import BotDep, ReadSessionDep, SessionDep
 from sunsupport.errors import Unprocessable, error_responses
 from sunsupport.inbox import service as inbox
+from sunsupport.live.hub import SYSTEM_CHANNEL
+from sunsupport.live.outbox import emit
 from sunsupport.models import InboxStatus
 from sunsupport.operator.schemas import CannedReplyOut
 from sunsupport.timeutil import utcnow
@@ -69,6 +73,21 @@ async def teach(
     """Add the item's text as an example of an intent; the bot uses it at once."""
     item, _ = await inbox.teach(session, item_id, body.intent, bot.intent_ids, admin)
     return MisunderstoodOut.model_validate(item)
+
+
+@router.post("/kb/reload", response_model=KbReloadOut, responses=error_responses(422))
+async def reload_knowledge_base(
+    request: Request, session: SessionDep, _admin: AdminUser
+) -> KbReloadOut:
+    """Re-read the knowledge base file in every process. A broken file is refused with
+    its line and reason, and the bot keeps answering from the last good one."""
+    keeper = request.app.state.bot_keeper
+    try:
+        bot = await keeper.load()
+    except KnowledgeBaseError as exc:
+        raise Unprocessable(str(exc)) from exc
+    emit(session, SYSTEM_CHANNEL, keeper.reload_event())
+    return KbReloadOut(intents=len(bot.intent_ids))
 
 
 @router.get("/intents", response_model=list[IntentOut])

@@ -55,6 +55,10 @@ class IntentOut(BaseModel):
     id: str
 
 
+class KbReloadOut(BaseModel):
+    intents: int
+
+
 class CannedReplyIn(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 

@@ -461,7 +461,7 @@ function renderStats(s) {
     card("позвали оператора", percent(s.handoff_rate)),
     card("решено без человека", percent(s.self_service_rate)),
     card("первый ответ оператора (медиана)", formatSeconds(s.median_first_response_seconds)),
-    card("👍 / 👎", `${number.format(s.thumbs_up)} / ${number.format(s.thumbs_down)}`),
+    card("ответ помог / не помог", `${number.format(s.thumbs_up)} / ${number.format(s.thumbs_down)}`, "оценки 👍 / 👎 ответов бота"),
     card(
       "средняя оценка",
       s.average_rating === null || s.average_rating === undefined ? "—" : `${oneDecimal.format(s.average_rating)} из 5`,

@@ -320,14 +320,17 @@ function noteId(id) {
   if (Number.isFinite(n) && n > state.maxId) state.maxId = n;
 }
 
-/** Show a message once, in id order: a second copy (POST answer + live event) is skipped. */
+/**
+ * Show a message once, in id order: a second copy (POST answer + live event) is skipped.
+ * Returns whether the message was new on screen.
+ */
 function renderMessage(m) {
-  if (m?.id === undefined || m.id === null) return;
+  if (m?.id === undefined || m.id === null) return false;
   const existing = messageRow(m.id);
   noteId(m.id);
   if (existing) {
     if (m.feedback !== undefined) setFeedback(existing, m.feedback ?? null);
-    return;
+    return false;
   }
   const node = toNode(m);
   // Walk back past newer rows and rows still waiting for their id.
@@ -337,6 +340,7 @@ function renderMessage(m) {
   }
   if (after) after.after(node);
   else dom.messages.prepend(node);
+  return true;
 }
 
 /* ---------- chat: live delivery and status ---------- */
@@ -381,7 +385,7 @@ function applyLive(frame) {
       if (!m || m.session_id !== state.currentId) return;
       const stick = nearBottom();
       if (m.sender_type === "operator") hideOperatorTyping();
-      renderMessage(m);
+      if (!renderMessage(m)) return; // already on screen (the POST answer brought it)
       if (m.sender_type !== "user") renderSuggestions([]);
       updateChrome();
       if (stick || m.sender_type === "operator") scrollToBottom();
@@ -469,7 +473,7 @@ async function submitRating(event) {
     state.rating = result?.rating ?? state.ratingChoice;
     dom.ratingError.hidden = true;
     renderRating(false);
-    dom.ratingDone.focus?.();
+    dom.ratingDone.scrollIntoView({ block: "nearest" });
   } catch (error) {
     if (error?.handled) return;
     dom.ratingError.textContent =

@@ -76,17 +76,34 @@ function feedbackNode(value) {
   });
   const up = el("button", {
     className: "feedback-btn",
-    text: "👍",
     attrs: { type: "button", "data-testid": "feedback-up", "data-value": "1", "aria-label": "Ответ помог", title: "Ответ помог" },
   });
   const down = el("button", {
     className: "feedback-btn",
-    text: "👎",
     attrs: { type: "button", "data-testid": "feedback-down", "data-value": "-1", "aria-label": "Ответ не помог", title: "Ответ не помог" },
   });
+  up.append(thumbIcon(false));
+  down.append(thumbIcon(true));
   group.append(up, down);
   setFeedback(group, value);
   return group;
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const THUMB =
+  "M7 10v11H4a1 1 0 0 1-1-1v-9a1 1 0 0 1 1-1h3zm0 0l4-8a3 3 0 0 1 3 3v4h5.5a2 2 0 0 1 2 2.3l-1.4 8.5a2 2 0 0 1-2 1.7H7";
+
+/** A thumbs-up drawn in SVG (emoji fonts are not everywhere); `down` turns it over. */
+function thumbIcon(down) {
+  const svg = document.createElementNS(SVG_NS, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("class", down ? "icon thumb thumb--down" : "icon thumb");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  const path = document.createElementNS(SVG_NS, "path");
+  path.setAttribute("d", THUMB);
+  svg.append(path);
+  return svg;
 }
 
 /** Reflect `value` (1, -1 or null) in a message row's 👍/👎 buttons. */

@@ -1,0 +1,164 @@
+"""The admin page: the "misunderstood" inbox, statistics, canned replies."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import UI, Account, api_call, seed_token
+
+pytestmark = pytest.mark.e2e
+
+LIVE = 15_000
+
+
+def open_admin(ui: UI, token: str, tab: str = "") -> None:
+    seed_token(ui.page, token)
+    ui.page.goto(f"/admin{tab}")
+    expect(ui.page.locator("#user-name")).not_to_be_empty()
+
+
+def test_teaching_a_fallback_changes_the_answer(
+    chat: UI, tab: Callable[[], UI], staff: Callable[[str], tuple[Account, str]]
+) -> None:
+    text = f"кракозябра бубмлик {secrets.token_hex(3)}"
+    with chat.page.expect_response("**/chat/message") as first:
+        chat.send(text)
+    assert first.value.json()["intent"] == "fallback"
+
+    _, token = staff("admin")
+    admin = tab()
+    open_admin(admin, token)
+    item = admin.by("inbox-item").filter(has_text=text)
+    expect(item).to_have_count(1)
+    expect(item.get_by_test_id("inbox-reason")).to_have_text("не понял")
+    link = item.get_by_test_id("inbox-link")
+    expect(link).to_have_attribute("href", re.compile(r"^/operator#session=[0-9a-f-]{36}$"))
+    item.get_by_test_id("teach-intent").select_option("weather")
+    item.get_by_test_id("teach").click()
+    expect(admin.by("notice")).to_contain_text("weather")
+    expect(item).to_have_count(0)
+
+    admin.by("inbox-status").select_option("resolved")
+    expect(admin.by("inbox-item").filter(has_text=text)).to_have_count(1)
+
+    # The bot uses the new example at once.
+    with chat.page.expect_response("**/chat/message") as second:
+        chat.send(text)
+    assert second.value.json()["intent"] == "weather"
+
+
+def test_dismiss_and_stats_with_chart(
+    ui: UI,
+    staff: Callable[[str], tuple[Account, str]],
+    account_pool: Callable[[], tuple[Account, str]],
+    live_server: str,
+) -> None:
+    _, user_token = account_pool()
+    session_id = api_call(live_server, "POST", "/chat/session", user_token)["id"]
+    text = f"абырвалг главрыба {secrets.token_hex(3)}"
+    api_call(
+        live_server, "POST", "/chat/message", user_token, {"session_id": session_id, "text": text}
+    )
+
+    _, token = staff("admin")
+    open_admin(ui, token)
+    item = ui.by("inbox-item").filter(has_text=text)
+    item.get_by_test_id("dismiss").click()
+    expect(item).to_have_count(0)
+    ui.by("inbox-status").select_option("dismissed")
+    expect(ui.by("inbox-item").filter(has_text=text)).to_have_count(1)
+
+    ui.by("tab-stats").click()
+    stats = ui.by("stats")
+    expect(stats).to_be_visible()
+    cards = stats.get_by_test_id("stat-card")
+    expect(cards).to_have_count(8)
+    expect(cards.first).to_contain_text(re.compile(r"^\d+\s*разговоров"))
+    expect(cards.filter(has_text="бот не понял")).to_contain_text(re.compile(r"\d+%"))
+    chart = stats.locator('svg[data-testid="stats-chart"]')
+    expect(chart).to_be_visible()
+    assert chart.locator("rect").count() >= 30  # one bar per day of the last 30 days
+    expect(chart.locator("polyline")).to_have_count(1)
+    expect(stats.get_by_test_id("top-intents").locator("li").first).to_be_visible()
+
+
+def test_admin_page_is_for_admins_only(
+    chat: UI, tab: Callable[[], UI], staff: Callable[[str], tuple[Account, str]]
+) -> None:
+    chat.page.goto("/admin")
+    expect(chat.by("denied")).to_have_text("Только для администраторов")
+
+    _, operator_token = staff("operator")
+    operator = tab()
+    seed_token(operator.page, operator_token)
+    operator.page.goto("/admin")
+    expect(operator.by("denied")).to_have_text("Только для администраторов")
+
+
+def test_canned_reply_from_admin_in_the_console(
+    ui: UI,
+    tab: Callable[[], UI],
+    staff: Callable[[str], tuple[Account, str]],
+    account_pool: Callable[[], tuple[Account, str]],
+    live_server: str,
+) -> None:
+    shortcut = f"привет_{secrets.token_hex(2)}"
+    canned = "Здравствуйте! Я оператор Солнца, сейчас во всём разберусь."
+    _, admin_token = staff("admin")
+    open_admin(ui, admin_token, "#canned")
+    ui.by("canned-shortcut").fill(shortcut)
+    ui.by("canned-text").fill(canned)
+    ui.by("canned-save").click()
+    expect(ui.by("canned-item").filter(has_text=f"/{shortcut}")).to_have_count(1)
+
+    ui.by("canned-shortcut").fill(shortcut)  # the same shortcut again → 409
+    ui.by("canned-text").fill("другой текст")
+    ui.by("canned-save").click()
+    expect(ui.by("error")).to_contain_text("уже есть")
+    item = ui.by("canned-item").filter(has_text=f"/{shortcut}")
+    expect(item).to_have_count(1)
+
+    # Edit it: the form takes the reply, saving replaces the text.
+    ui.by("canned-shortcut").fill("")
+    item.get_by_test_id("canned-edit").click()
+    expect(ui.by("canned-shortcut")).to_have_value(shortcut)
+    canned = "Здравствуйте! Я оператор Солнца, сейчас во всём разберусь ☀"
+    ui.by("canned-text").fill(canned)
+    ui.by("canned-save").click()
+    expect(item).to_contain_text(canned)
+    expect(ui.by("error")).to_be_hidden()
+
+    # An operator with a claimed conversation types /shortcut + Tab.
+    _, user_token = account_pool()
+    session_id = api_call(live_server, "POST", "/chat/session", user_token)["id"]
+    api_call(
+        live_server,
+        "POST",
+        "/chat/message",
+        user_token,
+        {"session_id": session_id, "text": "позовите оператора"},
+    )
+    _, operator_token = staff("operator")
+    api_call(live_server, "POST", f"/operator/sessions/{session_id}/claim", operator_token)
+
+    console = tab()
+    seed_token(console.page, operator_token)
+    console.page.goto(f"/operator#session={session_id}")
+    box = console.by("operator-input")
+    expect(box).to_be_enabled()
+    box.fill(f"/{shortcut}")
+    option = console.by("canned-option").filter(has_text=f"/{shortcut}")
+    expect(option).to_have_count(1)
+    box.press("Tab")
+    expect(box).to_have_value(canned)
+    expect(console.by("canned-list")).to_be_hidden()
+    box.press("Enter")
+    expect(console.messages("operator")).to_have_text([canned], timeout=LIVE)
+
+    item.get_by_test_id("canned-delete").click()
+    expect(item).to_have_count(0)
