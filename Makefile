@@ -3,28 +3,35 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+DEV_STAMP := $(VENV)/.installed-dev-stamp
 HOST ?=
 PORT ?=
 
-.PHONY: run test install migrate lint format bench browser clean lock
+.PHONY: run test install install-dev migrate lint format bench browser clean lock
 
 run: migrate ## Set everything up and start the service on http://127.0.0.1:8000
 	$(BIN)/sunsupport serve $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
 
-test: install browser ## Install what the tests need and run the whole suite
+test: install-dev browser ## Install what the tests need and run the whole suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
 install: $(STAMP)
+install-dev: $(DEV_STAMP)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall only when the dependency list or the lock changes: a second `make run` is quick.
+# Every version comes from constraints.txt, so a fresh install is the same everywhere.
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e .
 	touch $(STAMP)
+
+$(DEV_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(DEV_STAMP)
 
 migrate: install
 	$(BIN)/sunsupport migrate
@@ -32,23 +39,23 @@ migrate: install
 browser: ## Debian's Chromium for the browser tests (installed with apt when possible)
 	@bash scripts/ensure-chromium.sh
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 POSTGRES_BENCH_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
-bench: install ## Benchmarks: bot engine, HTTP load on SQLite and PostgreSQL, history cost
+bench: install-dev ## Benchmarks: bot engine, HTTP load on SQLite and PostgreSQL, history cost
 	$(BIN)/python bench/bot.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/load.py --database-url $(POSTGRES_BENCH_URL)
 	$(BIN)/python bench/history.py
 
-lock: install ## Re-pin every dependency after changing pyproject.toml
+lock: install-dev ## Re-pin every dependency after changing pyproject.toml
 	$(BIN)/python -m pip freeze --exclude-editable > constraints.txt
 
 clean:

@@ -205,7 +205,12 @@ async def run_phase(
 ) -> Result:
     """Every client sends requests back to back until ``duration`` is over."""
     result = Result(name, len(clients), duration)
-    limits = httpx.Limits(max_connections=len(clients), max_keepalive_connections=len(clients))
+    # Expire idle connections before uvicorn does (its keep-alive timeout is 5 s): otherwise
+    # a connection the server is closing can be picked for the next request, a ReadError
+    # that measures the race, not the service.
+    limits = httpx.Limits(
+        max_connections=len(clients), max_keepalive_connections=len(clients), keepalive_expiry=2
+    )
     async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as http:
         deadline = time.perf_counter() + duration
 

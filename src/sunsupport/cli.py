@@ -45,7 +45,8 @@ def serve(host: str | None, port: int | None, workers: int, reload: bool) -> Non
         factory=False,
         log_config=None,
         proxy_headers=True,
-        timeout_graceful_shutdown=10,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
     )
 
 

@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     db_connect_timeout_seconds: float = Field(default=5, gt=0, le=120)
     db_statement_timeout_ms: int = Field(default=15_000, ge=0, le=3_600_000)
 
+    shutdown_grace_seconds: float = Field(default=10, ge=0, le=600)
+    """On SIGTERM, finish in-flight requests for up to this long, then close the pool."""
+    forwarded_allow_ips: str = "127.0.0.1"
+    """Proxies trusted for X-Forwarded-For (the client address used by the login throttle)."""
+
     sql_echo: bool = False
     max_body_bytes: int = 64 * 1024
 
