@@ -9,7 +9,6 @@ silently drops every packet (a partition, where only client-side timeouts help).
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
 import threading
 import time
@@ -19,11 +18,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import make_url, text
+from sqlalchemy import make_url
 
-from sunsupport.config import Settings
-from sunsupport.migrate import upgrade
-from tests.postgres import ADMIN_URL, _admin_engine
+from tests.postgres import ADMIN_URL, fresh_database
 from tests.server.conftest import RunningServer, free_port, start_server, stop_server
 
 pytestmark = [pytest.mark.server, pytest.mark.postgres]
@@ -110,21 +107,8 @@ def _close(sock: socket.socket) -> None:
 @pytest.fixture
 def outage_database() -> Iterator[str]:
     """A fresh, migrated PostgreSQL database of this test's own; yields its name."""
-    name = f"sunsupport_outage_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = _admin_engine()
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required under CI=true and unreachable: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {ADMIN_URL} ({type(exc).__name__}); skipping")
-    direct = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    upgrade(Settings(_env_file=None, database_url=direct))  # type: ignore[call-arg]
-    yield name
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_database() as url:
+        yield make_url(url).database or ""
 
 
 @pytest.fixture
