@@ -166,3 +166,16 @@ def test_kb_does_not_copy_the_dev_set(bot: KnowledgeBot) -> None:
     dev = {normalize(text) for text, _ in read_jsonl(DEV_SET)}
     examples = {normalize(e) for intent in bot.kb.intents for e in intent.examples}
     assert all(len(text.split()) == 1 for text in dev & examples), dev & examples
+
+
+@pytest.mark.parametrize(
+    "text", ["мне нужен пропуск на парковку", "нужна справка", "дайте скидку на кофе"]
+)
+def test_a_vague_match_never_hands_off_to_a_human(bot: KnowledgeBot, text: str) -> None:
+    """`operator` has a stricter threshold of its own: a handoff costs a person's time."""
+    assert ask(bot, text).intent != "operator"
+
+
+def test_the_quick_reply_for_the_operator_is_understood(bot: KnowledgeBot) -> None:
+    reply = ask(bot, "Позвать оператора")
+    assert reply.intent == "operator" and not reply.clarification

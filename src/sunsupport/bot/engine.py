@@ -38,6 +38,7 @@ class KnowledgeBot:
         self._intents = {intent.id: intent for intent in self.kb.intents}
         self._examples = {intent.id: list(intent.examples) for intent in self.kb.intents}
         self._smalltalk = frozenset(i.id for i in self.kb.intents if i.smalltalk)
+        self._thresholds = {i.id: i.threshold for i in self.kb.intents if i.threshold}
         self._analyzer = TextAnalyzer(gazetteer if gazetteer is not None else default_gazetteer())
         self._sun_intent = next((i.id for i in self.kb.intents if i.skill == "sun_times"), None)
         self._lock = Lock()
@@ -112,7 +113,7 @@ class KnowledgeBot:
         if ranking and ranking[0].intent in self._smalltalk:
             ranking = self._question_behind_smalltalk(model, analysis, ranking)
 
-        decision = decide(ranking, self.kb.settings)
+        decision = decide(ranking, self.kb.settings, self._thresholds)
         ranked = tuple(Ranked(m.intent, round(m.score, 4)) for m in ranking)
         if decision.intent == FALLBACK:
             return self._fallback(text, state, decision.confidence, ranked)

@@ -52,6 +52,9 @@ class Intent(BaseModel):
     skill: Literal["sun_times"] | None = None
     smalltalk: bool = False
     """Greetings, thanks, goodbyes: a real question in the same message wins over them."""
+    threshold: float | None = Field(default=None, gt=0, lt=1)
+    """A stricter confidence for this intent than the global one, for intents whose
+    answer costs something (handing the conversation to a human)."""
     description: str | None = None
 
     @field_validator("examples", "answers", "suggestions")

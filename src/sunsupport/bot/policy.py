@@ -6,7 +6,7 @@ when the two best intents are within a margin it asks which one was meant.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sunsupport.bot.base import FALLBACK
@@ -25,7 +25,15 @@ class Decision:
     """Set when the message is ambiguous between ``intent`` and this one."""
 
 
-def decide(ranking: Sequence[Match], settings: Settings) -> Decision:
+def decide(
+    ranking: Sequence[Match],
+    settings: Settings,
+    intent_thresholds: Mapping[str, float] | None = None,
+) -> Decision:
+    strict = intent_thresholds or {}
+    if ranking and ranking[0].score < strict.get(ranking[0].intent, 0.0):
+        best_real = ranking[0].score
+        return Decision(FALLBACK, round(1.0 - best_real, 4))
     if not ranking or ranking[0].intent == FALLBACK or ranking[0].score < settings.threshold:
         best_real = next((m.score for m in ranking if m.intent != FALLBACK), 0.0)
         return Decision(FALLBACK, round(1.0 - best_real, 4))
