@@ -71,6 +71,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         engine = create_async_engine(
             settings.database_url,
             echo=settings.sql_echo,
+            hide_parameters=True,  # SQL logs and errors never carry hashes or user text
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         )
         sync_engine = engine.sync_engine
@@ -101,6 +102,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
     engine = create_async_engine(
         settings.database_url,
         echo=settings.sql_echo,
+        hide_parameters=True,
         pool_pre_ping=not asyncpg,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,

@@ -70,6 +70,7 @@ async def test_fallbacks_and_downvotes_reach_the_inbox(
     assert by_reason["fallback"]["guesses"] is not None
     assert by_reason["downvote"]["text"] == "привет"
     assert by_reason["downvote"]["answer_id"] == greeting["answer_id"]
+    assert by_reason["downvote"]["guesses"][0]["intent"] == "greeting"
     assert all(item["status"] == "new" for item in inbox)
 
 

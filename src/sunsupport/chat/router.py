@@ -111,9 +111,10 @@ async def message_feedback(
     body: FeedbackIn,
     session: SessionDep,
     user: CurrentUser,
+    bot: BotDep,
 ) -> FeedbackOut:
     """👍 (1) or 👎 (-1) on a bot answer, by the conversation's owner; can be changed."""
-    await service.set_feedback(session, user, message_id, body.value)
+    await service.set_feedback(session, bot, user, message_id, body.value)
     return FeedbackOut(message_id=message_id, value=body.value)
 
 

@@ -12,7 +12,7 @@ from anyio import to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sunsupport import metrics
-from sunsupport.bot import FALLBACK, Bot, DialogueState, Reply
+from sunsupport.bot import FALLBACK, Bot, DialogueState, Ranked, Reply
 from sunsupport.chat import events, repository
 from sunsupport.errors import Conflict, Forbidden, NotFound, Unprocessable
 from sunsupport.inbox import service as inbox
@@ -128,7 +128,9 @@ async def post_user_message(
     return PostedMessage(message=message, answer=answer, reply=reply)
 
 
-async def set_feedback(session: AsyncSession, user: User, message_id: int, value: int) -> Message:
+async def set_feedback(
+    session: AsyncSession, bot: Bot, user: User, message_id: int, value: int
+) -> Message:
     message = await repository.get_message(session, message_id)
     if message is None:
         raise NotFound("Message not found")
@@ -138,6 +140,11 @@ async def set_feedback(session: AsyncSession, user: User, message_id: int, value
     message.feedback = value
     if value < 0:
         question = await repository.previous_user_message(session, chat.id, message.id)
+        guesses = (
+            _guesses((await _ask_bot(bot, question.text, DialogueState())).ranking)
+            if question
+            else None
+        )
         await inbox.record(
             session,
             reason=InboxReason.DOWNVOTE,
@@ -147,7 +154,7 @@ async def set_feedback(session: AsyncSession, user: User, message_id: int, value
             answer_id=message.id,
             intent=message.intent,
             confidence=message.confidence,
-            guesses=None,
+            guesses=guesses,
         )
     return message
 
@@ -230,10 +237,13 @@ async def _log_if_misunderstood(
         answer_id=answer.id,
         intent=reply.intent,
         confidence=reply.confidence,
-        guesses=[
-            {"intent": r.intent, "confidence": round(r.confidence, 4)} for r in reply.ranking[:3]
-        ],
+        guesses=_guesses(reply.ranking),
     )
+
+
+def _guesses(ranking: Sequence[Ranked]) -> list[dict[str, object]]:
+    """The bot's top three readings, for admins deciding what the user meant."""
+    return [{"intent": r.intent, "confidence": round(r.confidence, 4)} for r in ranking[:3]]
 
 
 async def _ask_bot(bot: Bot, text: str, state: DialogueState) -> Reply:
