@@ -210,3 +210,17 @@ async def test_users_cannot_listen_to_others_or_to_staff(server: RunningServer) 
             with pytest.raises(ConnectionClosed) as closed:
                 await asyncio.wait_for(connection.recv(), 15)
         assert closed.value.rcvd.code == code, path
+
+
+async def test_a_client_leaving_right_after_auth_is_not_an_error(server: RunningServer) -> None:
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=15) as http:
+        token, headers = await new_user(http)
+        sid = (await http.post("/chat/session", headers=headers)).json()["id"]
+    url = server.base_url.replace("http://", "ws://") + f"/ws/chat/{sid}"
+    for _ in range(5):
+        async with connect(url) as connection:
+            await connection.send(json.dumps({"type": "auth", "token": token}))
+    await asyncio.sleep(1)
+    console = (server.workdir / "server.out").read_text(encoding="utf-8")
+    assert "Exception in ASGI application" not in console
+    assert "WebSocketDisconnect" not in console

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections import deque
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
@@ -38,7 +40,22 @@ PRESENCE_INTERVAL_SECONDS = 60
 NOT_AUTHENTICATED, FORBIDDEN, NOT_FOUND = 4401, 4403, 4404
 
 
+def _ends_quietly_on_disconnect(
+    handler: Callable[..., Awaitable[None]],
+) -> Callable[..., Awaitable[None]]:
+    """A client may leave at any moment (even between auth and ``ready``): that ends the
+    handler, it is not an error."""
+
+    @functools.wraps(handler)
+    async def wrapper(*args: Any, **kwargs: Any) -> None:
+        with contextlib.suppress(WebSocketDisconnect):
+            await handler(*args, **kwargs)
+
+    return wrapper
+
+
 @router.websocket("/ws/chat/{session_id}")
+@_ends_quietly_on_disconnect
 async def chat_socket(websocket: WebSocket, session_id: str) -> None:
     await websocket.accept()
     hello = await _receive_auth(websocket)
@@ -85,6 +102,7 @@ async def chat_socket(websocket: WebSocket, session_id: str) -> None:
 
 
 @router.websocket("/ws/staff")
+@_ends_quietly_on_disconnect
 async def staff_socket(websocket: WebSocket) -> None:
     await websocket.accept()
     hello = await _receive_auth(websocket)
