@@ -118,3 +118,9 @@ async def make_staff(app: FastAPI, client: httpx.AsyncClient, role: str = "opera
         await session.execute(update(User).where(User.id == account["id"]).values(role=role))
         await session.commit()
     return {**account, "role": role}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last. Playwright's sync API keeps an event loop running in the
+    main thread until the session ends, and pytest-asyncio cannot start one there after."""
+    items.sort(key=lambda item: "e2e" in item.path.parts)
