@@ -120,6 +120,22 @@ async def make_staff(app: FastAPI, client: httpx.AsyncClient, role: str = "opera
     return {**account, "role": role}
 
 
+async def open_chat(client: httpx.AsyncClient, user: dict) -> str:
+    """A new chat session of ``user``; returns its id."""
+    response = await client.post("/chat/session", headers=user["headers"])
+    assert response.status_code == 200, response.text
+    return response.json()["id"]
+
+
+async def say(client: httpx.AsyncClient, user: dict, sid: str, text: str) -> dict:
+    """Send a message that must be accepted; returns the response body."""
+    response = await client.post(
+        "/chat/message", headers=user["headers"], json={"session_id": sid, "text": text}
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests run last. Playwright's sync API keeps an event loop running in the
     main thread until the session ends, and pytest-asyncio cannot start one there after."""

@@ -5,26 +5,14 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.conftest import make_staff
+from tests.conftest import make_staff, open_chat, say
 
 OUT_OF_SCOPE = "сколько стоит биткоин"
 
 
-async def chat(client: httpx.AsyncClient, user: dict) -> str:
-    return (await client.post("/chat/session", headers=user["headers"])).json()["id"]
-
-
-async def say(client: httpx.AsyncClient, user: dict, sid: str, text: str) -> dict:
-    response = await client.post(
-        "/chat/message", headers=user["headers"], json={"session_id": sid, "text": text}
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
 async def test_feedback_on_bot_answers(client: httpx.AsyncClient, new_user) -> None:
     user, stranger = await new_user(), await new_user()
-    sid = await chat(client, user)
+    sid = await open_chat(client, user)
     posted = await say(client, user, sid, "привет")
     url = f"/chat/message/{posted['answer_id']}/feedback"
     up = await client.post(url, headers=user["headers"], json={"value": 1})
@@ -54,7 +42,7 @@ async def test_fallbacks_and_downvotes_reach_the_inbox(
 ) -> None:
     admin = await make_staff(app, client, "admin")
     user = await new_user()
-    sid = await chat(client, user)
+    sid = await open_chat(client, user)
     fallback = await say(client, user, sid, OUT_OF_SCOPE)
     assert fallback["intent"] == "fallback"
     greeting = await say(client, user, sid, "привет")
@@ -77,7 +65,7 @@ async def test_fallbacks_and_downvotes_reach_the_inbox(
 async def test_dismissing_and_filtering_the_inbox(client: httpx.AsyncClient, app, new_user) -> None:
     admin = await make_staff(app, client, "admin")
     user = await new_user()
-    sid = await chat(client, user)
+    sid = await open_chat(client, user)
     await say(client, user, sid, OUT_OF_SCOPE)
     item = (await client.get("/admin/misunderstood", headers=admin["headers"])).json()[0]
     dismissed = await client.patch(
@@ -102,7 +90,7 @@ async def test_teaching_a_phrase_takes_effect_at_once_and_survives_a_restart(
 ) -> None:
     admin = await make_staff(app, client, "admin")
     user = await new_user()
-    sid = await chat(client, user)
+    sid = await open_chat(client, user)
     phrase = "где взять чек для бухгалтерии"
     assert (await say(client, user, sid, phrase))["intent"] == "fallback"
     item = (await client.get("/admin/misunderstood", headers=admin["headers"])).json()[0]
@@ -178,7 +166,7 @@ async def test_canned_replies_are_edited_by_admins_and_read_by_operators(
 async def test_stats(client: httpx.AsyncClient, app, new_user) -> None:
     admin, operator = await make_staff(app, client, "admin"), await make_staff(app, client)
     bot_only, handed = await new_user(), await new_user()
-    sid_bot = await chat(client, bot_only)
+    sid_bot = await open_chat(client, bot_only)
     greeting = await say(client, bot_only, sid_bot, "привет")
     await say(client, bot_only, sid_bot, OUT_OF_SCOPE)
     await client.post(
@@ -186,7 +174,7 @@ async def test_stats(client: httpx.AsyncClient, app, new_user) -> None:
         headers=bot_only["headers"],
         json={"value": 1},
     )
-    sid_human = await chat(client, handed)
+    sid_human = await open_chat(client, handed)
     await say(client, handed, sid_human, "позовите оператора")
     await client.post(f"/operator/sessions/{sid_human}/claim", headers=operator["headers"])
     await client.post(
@@ -286,5 +274,5 @@ class TestKnowledgeBaseReload:
         reloaded = await client.post("/admin/kb/reload", headers=admin["headers"])
         assert reloaded.status_code == 200, reloaded.text
         user = await new_user()
-        sid = await chat(client, user)
+        sid = await open_chat(client, user)
         assert (await say(client, user, sid, "где луна"))["intent"] == "moon"

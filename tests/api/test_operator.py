@@ -8,19 +8,7 @@ import httpx
 import pytest
 
 from sunsupport.chat.service import HANDOFF_ON_THE_WAY, HANDOFF_QUEUED
-from tests.conftest import make_staff
-
-
-async def open_chat(client: httpx.AsyncClient, user: dict) -> str:
-    return (await client.post("/chat/session", headers=user["headers"])).json()["id"]
-
-
-async def say(client: httpx.AsyncClient, user: dict, sid: str, text: str) -> dict:
-    response = await client.post(
-        "/chat/message", headers=user["headers"], json={"session_id": sid, "text": text}
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
+from tests.conftest import make_staff, open_chat, say
 
 
 async def status_of(client: httpx.AsyncClient, user: dict, sid: str) -> str:
