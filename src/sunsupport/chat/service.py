@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -102,24 +103,16 @@ async def post_user_message(
         return PostedMessage(message=message, answer=None, reply=None)
 
     reply = await _ask_bot(bot, text, DialogueState.from_dict(chat.bot_state))
-    answer_text = reply.text
     if reply.intent == HANDOFF_INTENT and not reply.clarification:
-        reply = Reply(
-            text=await _handoff(session, chat, now, policy),
-            intent=reply.intent,
-            confidence=reply.confidence,
-            state=DialogueState(),
-            ranking=reply.ranking,
-        )
-        answer_text = reply.text
-    else:
-        chat.bot_state = reply.state.to_dict()
+        handoff_text = await _handoff(session, chat, now, policy)
+        reply = dataclasses.replace(reply, text=handoff_text, suggestions=(), state=DialogueState())
+    chat.bot_state = reply.state.to_dict()
     on_commit(session, partial(metrics.record_bot_answer, reply.intent))
     answer = await _store(
         session,
         chat,
         "bot",
-        answer_text,
+        reply.text,
         utcnow(),
         intent=reply.intent,
         confidence=reply.confidence,
@@ -185,7 +178,6 @@ async def _handoff(
     chat.waiting_since = now
     chat.first_response_at = None
     chat.resolved_at = None
-    chat.bot_state = None
     if chat.handed_off_at is None:
         chat.handed_off_at = now
     events.emit_session(session, chat)
