@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from importlib.resources import files
@@ -44,6 +44,7 @@ from sunsupport.ratelimit import RateLimiter
 
 STATIC_DIR = Path(str(files("sunsupport") / "static"))
 GAUGE_REFRESH_SECONDS = 15
+PAGES = {"/": "index.html", "/operator": "operator.html", "/admin": "admin.html"}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -109,19 +110,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
-    async def index() -> FileResponse:
-        return FileResponse(STATIC_DIR / "index.html")
-
-    @app.get("/operator", include_in_schema=False)
-    async def operator_console() -> FileResponse:
-        return FileResponse(STATIC_DIR / "operator.html")
-
-    @app.get("/admin", include_in_schema=False)
-    async def admin_page() -> FileResponse:
-        return FileResponse(STATIC_DIR / "admin.html")
+    for path, page in PAGES.items():
+        app.add_api_route(
+            path, _page(STATIC_DIR / page), methods=["GET", "HEAD"], include_in_schema=False
+        )
 
     return app
+
+
+def _page(path: Path) -> Callable[[], Awaitable[FileResponse]]:
+    async def serve_page() -> FileResponse:
+        return FileResponse(path)
+
+    return serve_page
 
 
 def _live_backend(settings: Settings) -> str:

@@ -109,15 +109,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SATimeoutError)
     @app.exception_handler(ConnectionError)
     @app.exception_handler(TimeoutError)
-    async def _database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
+    async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
         """The database is down, unreachable or overloaded: fail fast with 503, so load
         balancers and clients retry, instead of a 500 that looks like a bug."""
         logger.warning("database unavailable: {}: {}", type(exc).__name__, str(exc)[:200])
-        return JSONResponse(
-            {"detail": "Database unavailable"},
-            status.HTTP_503_SERVICE_UNAVAILABLE,
-            headers={"Retry-After": "5"},
-        )
+        return await _app_error(request, ServiceUnavailable("Database unavailable"))
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:

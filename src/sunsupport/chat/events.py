@@ -22,6 +22,10 @@ def message_payload(message: Message) -> Event:
     }
 
 
+def message_event(message: Message) -> Event:
+    return {"type": "message", "message": message_payload(message)}
+
+
 def session_payload(chat: ChatSession) -> Event:
     return {
         "id": chat.id,
@@ -41,7 +45,7 @@ HUMAN_STATUSES = (SessionStatus.PENDING_HUMAN, SessionStatus.OPEN)
 def emit_message(session: AsyncSession, chat: ChatSession, message: Message) -> None:
     """The user's page always hears; staff only while a human is involved, so the bot's
     everyday chatter does not flood the consoles."""
-    event = {"type": "message", "message": message_payload(message)}
+    event = message_event(message)
     human = chat.status in HUMAN_STATUSES
     channels = (session_channel(chat.id), STAFF_CHANNEL) if human else session_channel(chat.id)
     emit(session, channels, event)

@@ -96,7 +96,7 @@ async def post_user_message(
         chat.status = SessionStatus.BOT
         chat.assignee_id = None
         events.emit_session(session, chat)
-    message = await _store(session, chat, "user", text, now)
+    message = await store_message(session, chat, "user", text, now)
     if chat.title is None:
         chat.title = _title_from(text)
     if chat.status in (SessionStatus.PENDING_HUMAN, SessionStatus.OPEN):
@@ -108,7 +108,7 @@ async def post_user_message(
         reply = dataclasses.replace(reply, text=handoff_text, suggestions=(), state=DialogueState())
     chat.bot_state = reply.state.to_dict()
     on_commit(session, partial(metrics.record_bot_answer, reply.intent))
-    answer = await _store(
+    answer = await store_message(
         session,
         chat,
         "bot",
@@ -188,7 +188,7 @@ async def _handoff(
     return HANDOFF_QUEUED
 
 
-async def _store(
+async def store_message(
     session: AsyncSession,
     chat: ChatSession,
     sender_type: str,
@@ -196,6 +196,7 @@ async def _store(
     sent_at: datetime,
     **extra: object,
 ) -> Message:
+    """Store one message of any sender: the conversation's clock, live event and count."""
     message = await repository.add_message(
         session,
         Message(session_id=chat.id, sender_type=sender_type, text=text, sent_at=sent_at, **extra),

@@ -23,14 +23,14 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from sunsupport import metrics
-from sunsupport.auth import repository as users
+from sunsupport.auth.deps import user_for_token
 from sunsupport.chat import events as payloads
 from sunsupport.chat import repository as chats
 from sunsupport.db import session_scope
+from sunsupport.errors import Unauthorized
 from sunsupport.live.hub import STAFF_CHANNEL, Event, Hub, session_channel
 from sunsupport.models import User
 from sunsupport.operator import service as operators
-from sunsupport.security import InvalidToken, decode_access_token
 
 router = APIRouter()
 
@@ -62,34 +62,28 @@ async def chat_socket(websocket: WebSocket, session_id: str) -> None:
     user = await _authenticate(websocket, hello)
     if user is None:
         return
-    factory: async_sessionmaker[AsyncSession] = websocket.app.state.sessionmaker
-    async with session_scope(factory) as session:
-        chat = await chats.get_session(session, session_id)
-    if chat is None:
-        await websocket.close(NOT_FOUND, "Chat session not found")
-        return
-    if chat.user_id != user.id and not user.is_staff:
-        await websocket.close(FORBIDDEN, "This chat session belongs to another user")
-        return
-
     hub: Hub = websocket.app.state.hub
     sender = "operator" if user.is_staff else "user"
     async with hub.subscribe(session_channel(session_id)) as live:
         # Subscribe first, then read the database: nothing falls between the two.
-        async with session_scope(factory) as session:
+        async with session_scope(websocket.app.state.read_sessionmaker) as session:
             chat = await chats.get_session(session, session_id)
-            missed = await chats.messages_after(
-                session, session_id, _after_id(hello), CATCH_UP_LIMIT
+            allowed = chat is not None and (chat.user_id == user.id or user.is_staff)
+            missed = (
+                await chats.messages_after(session, session_id, _after_id(hello), CATCH_UP_LIMIT)
+                if allowed
+                else []
             )
         if chat is None:
             await websocket.close(NOT_FOUND, "Chat session not found")
             return
+        if not allowed:
+            await websocket.close(FORBIDDEN, "This chat session belongs to another user")
+            return
         await websocket.send_json({"type": "ready", "session": payloads.session_payload(chat)})
         cursor = _Cursor()
         for message in missed:
-            await cursor.send(
-                websocket, {"type": "message", "message": payloads.message_payload(message)}
-            )
+            await cursor.send(websocket, payloads.message_event(message))
 
         async def on_frame(frame: dict[str, Any]) -> None:
             if frame.get("type") == "typing":
@@ -133,9 +127,7 @@ async def staff_socket(websocket: WebSocket) -> None:
         )
         cursor = _Cursor()
         for message in missed:
-            await cursor.send(
-                websocket, {"type": "message", "message": payloads.message_payload(message)}
-            )
+            await cursor.send(websocket, payloads.message_event(message))
 
         async def on_frame(frame: dict[str, Any]) -> None:
             if frame.get("type") == "typing" and isinstance(frame.get("session_id"), str):
@@ -184,16 +176,6 @@ class _Cursor:
 
 async def _pump(websocket: WebSocket, live: Any, cursor: _Cursor, on_frame: Any) -> None:
     """Forward hub events to the socket while reading the client's frames."""
-    metrics.live_connections.inc()
-    try:
-        await _forward_and_read(websocket, live, cursor, on_frame)
-    finally:
-        metrics.live_connections.dec()
-
-
-async def _forward_and_read(
-    websocket: WebSocket, live: Any, cursor: _Cursor, on_frame: Any
-) -> None:
 
     async def forward() -> None:
         async for event in live:
@@ -209,6 +191,7 @@ async def _forward_and_read(
             else:
                 await on_frame(frame)
 
+    metrics.live_connections.inc()
     tasks = [asyncio.create_task(forward()), asyncio.create_task(read())]
     try:
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
@@ -219,6 +202,7 @@ async def _forward_and_read(
                 with contextlib.suppress(Exception):
                     await websocket.close(1013, "Reconnect to catch up")
     finally:
+        metrics.live_connections.dec()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -234,20 +218,12 @@ async def _receive_auth(websocket: WebSocket) -> dict[str, Any]:
 
 async def _authenticate(websocket: WebSocket, hello: dict[str, Any]) -> User | None:
     token = hello.get("token") if hello.get("type") == "auth" else None
-    user = None
-    if isinstance(token, str) and token:
-        settings = websocket.app.state.settings
-        try:
-            claims = decode_access_token(token, settings.secret_key or "")
-        except InvalidToken:
-            claims = None
-        if claims is not None:
-            async with session_scope(websocket.app.state.sessionmaker) as session:
-                user = await users.get_by_id(session, claims.user_id)
-    if user is None:
+    try:
+        return await user_for_token(websocket, token if isinstance(token, str) else None)
+    except Unauthorized:
         with contextlib.suppress(Exception):
             await websocket.close(NOT_AUTHENTICATED, "Not authenticated")
-    return user
+        return None
 
 
 def _after_id(hello: dict[str, Any]) -> int:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sunsupport import metrics
 from sunsupport.chat import events
 from sunsupport.chat import repository as chat_repository
+from sunsupport.chat import service as chat_service
 from sunsupport.errors import Conflict, Forbidden, NotFound
-from sunsupport.live.outbox import on_commit
 from sunsupport.models import CannedReply, ChatSession, Message, Role, SessionStatus, User
 from sunsupport.operator import repository
 from sunsupport.timeutil import utcnow
@@ -51,21 +49,11 @@ async def claim(session: AsyncSession, operator: User, session_id: str) -> ChatS
 async def reply(session: AsyncSession, operator: User, session_id: str, text: str) -> Message:
     chat = await _assigned(session, operator, session_id)
     now = utcnow()
-    message = await chat_repository.add_message(
-        session,
-        Message(
-            session_id=chat.id,
-            sender_type="operator",
-            text=text,
-            sent_at=now,
-            author_id=operator.id,
-        ),
+    message = await chat_service.store_message(
+        session, chat, "operator", text, now, author_id=operator.id
     )
-    chat.last_message_at = now
     if chat.first_response_at is None:
         chat.first_response_at = now
-    events.emit_message(session, chat, message)
-    on_commit(session, partial(metrics.record_message, "operator"))
     return message
 
 
