@@ -95,8 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    install_metrics(app)  # outside the size limit, so refused bodies are counted too
     app.add_middleware(RequestContextMiddleware)
+    install_metrics(app)
     for router in (
         auth_router,
         chat_router,

@@ -11,6 +11,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sunsupport import metrics
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
@@ -24,7 +26,8 @@ DOCS_CSP = (
 
 
 class RequestContextMiddleware:
-    """Give each request an id (``X-Request-ID``) and log one line when it finishes."""
+    """Give each request an id (``X-Request-ID``), and when it finishes log one line and
+    count it in the metrics. Outermost, so refused bodies are logged and counted too."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -54,8 +57,11 @@ class RequestContextMiddleware:
             try:
                 await self.app(scope, receive, send_wrapper)
             finally:
-                elapsed_ms = (time.perf_counter() - started) * 1000
-                logger.info("{} {} {} {:.1f}ms", scope["method"], scope["path"], status, elapsed_ms)
+                elapsed = time.perf_counter() - started
+                metrics.observe_request(scope, status, elapsed)
+                logger.info(
+                    "{} {} {} {:.1f}ms", scope["method"], scope["path"], status, elapsed * 1000
+                )
 
 
 def _is_docs(path: str) -> bool:
