@@ -36,32 +36,46 @@ class BotKeeper:
 
     async def load(self) -> KnowledgeBot:
         """Build a new bot and swap it in; on a bad file raise and keep the current one."""
-        fresh = await to_thread.run_sync(load_bot, self._kb_path)
         async with session_scope(self._factory) as session:
-            taught = await inbox.all_examples(session)
-        known = set(fresh.intent_ids)
-        fresh.add_examples([(e.intent, e.text) for e in taught if e.intent in known])
+            taught = [(e.intent, e.text) for e in await inbox.all_examples(session)]
+        # Building the index is CPU work (a second or more for a large KB): off the loop.
+        fresh = await to_thread.run_sync(_build, self._kb_path, taught)
         self._bot = fresh
         logger.info("knowledge base loaded: {} intents", len(fresh.intent_ids))
         return fresh
+
+    def example_event(self, intent: str, text: str) -> Event:
+        return {"type": KB_EXAMPLE, "intent": intent, "text": text, "origin": self.origin}
+
+    def teach_now(self, intent: str, text: str) -> None:
+        """Teach this process's bot synchronously (the change is already committed)."""
+        try:
+            self.bot.add_example(intent, text)
+        except (KeyError, ValueError) as exc:  # an intent removed from the KB file since
+            logger.warning("skipping taught example for {}: {}", intent, exc)
 
     def reload_event(self) -> Event:
         return {"type": KB_RELOAD, "origin": self.origin}
 
     async def follow(self, hub: Hub) -> None:
-        """Apply what any process (this one included) teaches, and reloads elsewhere."""
+        """Apply what other processes teach or reload (this one applied its own already)."""
         async with hub.subscribe(SYSTEM_CHANNEL) as events:
             async for event in events:
+                if event.get("origin") == self.origin:
+                    continue
                 if event.get("type") == KB_EXAMPLE:
-                    self._teach(str(event["intent"]), str(event["text"]))
-                elif event.get("type") == KB_RELOAD and event.get("origin") != self.origin:
+                    # Rebuilding the index is CPU work: in a thread, swapped in atomically.
+                    intent, text = str(event["intent"]), str(event["text"])
+                    await to_thread.run_sync(self.teach_now, intent, text)
+                elif event.get("type") == KB_RELOAD:
                     try:
                         await self.load()
                     except Exception as exc:  # keep the last good bot
                         logger.error("knowledge base reload failed: {}", exc)
 
-    def _teach(self, intent: str, text: str) -> None:
-        try:
-            self.bot.add_example(intent, text)
-        except (KeyError, ValueError) as exc:  # an intent removed from the KB file since
-            logger.warning("skipping taught example for {}: {}", intent, exc)
+
+def _build(kb_path: Path | None, taught: list[tuple[str, str]]) -> KnowledgeBot:
+    bot = load_bot(kb_path)
+    known = set(bot.intent_ids)
+    bot.add_examples([(intent, text) for intent, text in taught if intent in known])
+    return bot

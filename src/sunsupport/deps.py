@@ -10,6 +10,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sunsupport.bot import KnowledgeBot
+from sunsupport.bot_keeper import BotKeeper
 from sunsupport.config import Settings
 from sunsupport.db import session_scope
 from sunsupport.live import outbox
@@ -45,6 +46,10 @@ def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def get_keeper(request: Request) -> BotKeeper:
+    return request.app.state.bot_keeper
+
+
 def get_bot(request: Request) -> KnowledgeBot:
     """The current bot (replaced as a whole when the knowledge base is reloaded)."""
     return request.app.state.bot_keeper.bot
@@ -64,6 +69,7 @@ SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 BotDep = Annotated[KnowledgeBot, Depends(get_bot)]
+KeeperDep = Annotated[BotKeeper, Depends(get_keeper)]
 LimiterDep = Annotated[RateLimiter, Depends(get_limiter)]
 ClientAddress = Annotated[str, Depends(client_address)]
 

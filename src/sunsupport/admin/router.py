@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, status
+from fastapi import APIRouter, Path, Query, status
 
 from sunsupport.admin import service, stats
 from sunsupport.admin.schemas import (
@@ -22,7 +22,7 @@ from sunsupport.admin.schemas import (
 )
 from sunsupport.auth.deps import AdminUser
 from sunsupport.bot.kb import KnowledgeBaseError
-from sunsupport.deps import BotDep, ReadSessionDep, SessionDep
+from sunsupport.deps import BotDep, KeeperDep, ReadSessionDep, SessionDep
 from sunsupport.errors import Unprocessable, error_responses
 from sunsupport.inbox import service as inbox
 from sunsupport.live.hub import SYSTEM_CHANNEL
@@ -68,20 +68,19 @@ async def set_inbox_status(
     responses=error_responses(404, 413, 422),
 )
 async def teach(
-    item_id: ItemId, body: TeachIn, session: SessionDep, admin: AdminUser, bot: BotDep
+    item_id: ItemId, body: TeachIn, session: SessionDep, admin: AdminUser, keeper: KeeperDep
 ) -> MisunderstoodOut:
     """Add the item's text as an example of an intent; the bot uses it at once."""
-    item, _ = await inbox.teach(session, item_id, body.intent, bot.intent_ids, admin)
+    item, _ = await inbox.teach(session, item_id, body.intent, keeper, admin)
     return MisunderstoodOut.model_validate(item)
 
 
 @router.post("/kb/reload", response_model=KbReloadOut, responses=error_responses(422))
 async def reload_knowledge_base(
-    request: Request, session: SessionDep, _admin: AdminUser
+    session: SessionDep, _admin: AdminUser, keeper: KeeperDep
 ) -> KbReloadOut:
     """Re-read the knowledge base file in every process. A broken file is refused with
     its line and reason, and the bot keeps answering from the last good one."""
-    keeper = request.app.state.bot_keeper
     try:
         bot = await keeper.load()
     except KnowledgeBaseError as exc:
@@ -102,9 +101,9 @@ async def intents(_admin: AdminUser, bot: BotDep) -> list[IntentOut]:
     responses=error_responses(413, 422),
 )
 async def add_example(
-    body: ExampleIn, session: SessionDep, admin: AdminUser, bot: BotDep
+    body: ExampleIn, session: SessionDep, admin: AdminUser, keeper: KeeperDep
 ) -> ExampleOut:
-    example = await inbox.add_example(session, body.intent, body.text, bot.intent_ids, admin)
+    example = await inbox.add_example(session, body.intent, body.text, keeper, admin)
     return ExampleOut.model_validate(example)
 
 

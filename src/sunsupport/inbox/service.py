@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+
+if TYPE_CHECKING:
+    from sunsupport.bot_keeper import BotKeeper
 
 from sunsupport.errors import NotFound, Unprocessable
 from sunsupport.inbox import repository
 from sunsupport.live.hub import SYSTEM_CHANNEL
-from sunsupport.live.outbox import emit
+from sunsupport.live.outbox import emit, on_commit
 from sunsupport.models import InboxReason, InboxStatus, KbExample, MisunderstoodItem, User
 from sunsupport.timeutil import utcnow
 
@@ -65,26 +69,28 @@ async def set_status(session: AsyncSession, item_id: int, status: InboxStatus) -
 
 
 async def teach(
-    session: AsyncSession, item_id: int, intent: str, known_intents: Sequence[str], admin: User
+    session: AsyncSession, item_id: int, intent: str, keeper: BotKeeper, admin: User
 ) -> tuple[MisunderstoodItem, KbExample]:
     """Add the item's text as an example of ``intent`` and resolve the item."""
     item = await _get(session, item_id)
-    example = await add_example(session, intent, item.text, known_intents, admin)
+    example = await add_example(session, intent, item.text, keeper, admin)
     item.status = InboxStatus.RESOLVED
     item.resolved_at = utcnow()
     return item, example
 
 
 async def add_example(
-    session: AsyncSession, intent: str, text: str, known_intents: Sequence[str], admin: User
+    session: AsyncSession, intent: str, text: str, keeper: BotKeeper, admin: User
 ) -> KbExample:
-    """Store a new phrasing; every process's bot learns it once the change commits."""
-    if intent not in known_intents:
+    """Store a new phrasing. Once the change commits, this process's bot learns it before
+    the response is sent, and every other process through the broadcast."""
+    if intent not in keeper.bot.intent_ids:
         raise Unprocessable(f"Unknown intent: {intent}")
     example = await repository.add_example(
         session, KbExample(intent=intent, text=text, created_by=admin.id, created_at=utcnow())
     )
-    emit(session, SYSTEM_CHANNEL, {"type": "kb_example", "intent": intent, "text": text})
+    on_commit(session, partial(keeper.teach_now, intent, text))
+    emit(session, SYSTEM_CHANNEL, keeper.example_event(intent, text))
     return example
 
 
