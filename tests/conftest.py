@@ -13,8 +13,8 @@ import pytest
 from fastapi import FastAPI
 
 from sunsupport.app import create_app
-from sunsupport.config import Settings
-from sunsupport.migrate import upgrade
+from sunsupport.core.config import Settings
+from sunsupport.core.migrate import upgrade
 from tests.postgres import PostgresDatabase, postgres_database  # noqa: F401 (fixture)
 
 PASSWORD = "correct-horse-42"
@@ -114,9 +114,8 @@ async def make_staff(app: FastAPI, client: httpx.AsyncClient, role: str = "opera
     from sunsupport.models import User
 
     account = await register_and_login(client)
-    async with app.state.sessionmaker() as session:
+    async with app.state.db.write() as session:
         await session.execute(update(User).where(User.id == account["id"]).values(role=role))
-        await session.commit()
     return {**account, "role": role}
 
 

@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import URL, Engine
 
-from sunsupport.config import Settings
-from sunsupport.migrate import upgrade
+from sunsupport.core.config import Settings
+from sunsupport.core.migrate import upgrade
 
 ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from sunsupport.config import ConfigError, get_settings
+from sunsupport.core.config import ConfigError, get_settings
+
+if TYPE_CHECKING:
+    from sunsupport.core.uow import Database
 
 T = TypeVar("T")
 
@@ -69,7 +72,7 @@ def _prepare_multiprocess_metrics() -> None:
 @click.option("--revision", default="head", show_default=True)
 def migrate(revision: str) -> None:
     """Apply database migrations (safe to run again)."""
-    from sunsupport.migrate import upgrade
+    from sunsupport.core.migrate import upgrade
 
     upgrade(get_settings(), revision)
     click.echo(f"database is at {revision}")
@@ -88,8 +91,9 @@ def create_user(username: str, role: str, password_stdin: bool) -> None:
     """Create an account (staff accounts are made here, never through the API)."""
     from pydantic import ValidationError
 
+    from sunsupport.auth.accounts import create_account
     from sunsupport.auth.schemas import Credentials
-    from sunsupport.staff import create_account
+    from sunsupport.core.security import PasswordHasher
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -100,7 +104,9 @@ def create_user(username: str, role: str, password_stdin: bool) -> None:
     except ValidationError as exc:
         problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
         raise click.ClickException(problems) from exc
-    created = _run(create_account(get_settings(), credentials, role))
+    settings = get_settings()
+    passwords = PasswordHasher(settings.argon2_profile)
+    created = _run(_with_database(lambda db: create_account(db, passwords, credentials, role)))
     click.echo(f"created {role} {created.username} (id {created.id})")
 
 
@@ -109,14 +115,31 @@ def create_user(username: str, role: str, password_stdin: bool) -> None:
 @click.argument("role", type=click.Choice(["user", "operator", "admin"]))
 def set_role(username: str, role: str) -> None:
     """Change an existing account's role."""
-    from sunsupport.staff import change_role
+    from sunsupport.auth.accounts import change_role
 
-    changed = _run(change_role(get_settings(), username, role))
+    changed = _run(_with_database(lambda db: change_role(db, username, role)))
     click.echo(f"{changed.username} is now {role}")
 
 
+async def _with_database(work: Callable[[Database], Awaitable[T]]) -> T:
+    """Run ``work`` with a database whose units of work publish through the same hub as
+    the servers, so what a command changes reaches every running process."""
+    from sunsupport.core.uow import Database
+    from sunsupport.live.factory import create_hub
+
+    settings = get_settings()
+    hub = create_hub(settings)
+    await hub.start()
+    database = Database.from_settings(settings, hub)
+    try:
+        return await work(database)
+    finally:
+        await database.dispose()
+        await hub.stop()
+
+
 def _run(coroutine: Coroutine[Any, Any, T]) -> T:
-    from sunsupport.errors import AppError
+    from sunsupport.core.errors import AppError
 
     try:
         return asyncio.run(coroutine)

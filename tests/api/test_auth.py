@@ -9,9 +9,9 @@ import jwt
 import pytest
 from sqlalchemy import delete
 
-from sunsupport import security
+from sunsupport.core import security
+from sunsupport.core.timeutil import utcnow
 from sunsupport.models import User
-from sunsupport.timeutil import utcnow
 from tests.conftest import PASSWORD
 
 
@@ -96,32 +96,34 @@ async def test_wrong_password_and_unknown_user_look_the_same(
 
 
 async def test_unknown_user_still_runs_a_password_verification(
-    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    client: httpx.AsyncClient, app, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Timing equality comes from verifying against a dummy hash when the user is missing."""
     calls: list[str] = []
-    real_verify = security._hasher.verify
+    hasher = app.state.passwords._hasher
+    real_verify = hasher.verify
 
     def spy(password: str, hashed: str) -> bool:
         calls.append(hashed)
         return real_verify(password, hashed)
 
-    monkeypatch.setattr(security._hasher, "verify", spy)
+    monkeypatch.setattr(hasher, "verify", spy)
     await client.post("/auth/login", json={"username": "nobody_here", "password": "whatever1"})
     assert len(calls) == 1 and calls[0].startswith("$argon2")
 
 
 async def test_password_hashing_runs_off_the_event_loop(
-    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+    client: httpx.AsyncClient, app, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     threads: list[threading.Thread] = []
-    real_hash = security._hasher.hash
+    hasher = app.state.passwords._hasher
+    real_hash = hasher.hash
 
     def spy(password: str) -> str:
         threads.append(threading.current_thread())
         return real_hash(password)
 
-    monkeypatch.setattr(security._hasher, "hash", spy)
+    monkeypatch.setattr(hasher, "hash", spy)
     await client.post("/auth/register", json={"username": "threaded", "password": PASSWORD})
     assert threads and all(t is not threading.main_thread() for t in threads)
 
@@ -191,9 +193,8 @@ async def test_deleted_users_token_never_opens_a_new_account(
     client: httpx.AsyncClient, app, new_user
 ) -> None:
     old = await new_user("reused")
-    async with app.state.sessionmaker() as session:
+    async with app.state.db.write() as session:
         await session.execute(delete(User).where(User.id == old["id"]))
-        await session.commit()
     assert (await client.get("/auth/me", headers=old["headers"])).status_code == 401
     new = await new_user("reused")
     assert new["id"] != old["id"]

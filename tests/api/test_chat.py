@@ -238,9 +238,9 @@ async def test_deleting_a_user_cascades_to_sessions_and_messages(
     user = await new_user()
     sid = await open_session(client, user)
     await say(client, user, sid, "привет")
-    async with app.state.sessionmaker() as session:
+    async with app.state.db.write() as session:
         await session.execute(delete(User).where(User.id == user["id"]))
-        await session.commit()
+    async with app.state.db.read() as session:
         assert await session.scalar(select(func.count()).select_from(ChatSession)) == 0
         assert await session.scalar(select(func.count()).select_from(Message)) == 0
 
@@ -302,7 +302,7 @@ class TestReplyDelay:
         stored = 0
         for _ in range(50):  # the answer is committed before the pause starts
             await asyncio.sleep(0.02)
-            async with app.state.sessionmaker() as session:
+            async with app.state.db.read() as session:
                 stored = await session.scalar(
                     select(func.count()).select_from(Message).where(Message.session_id == sid)
                 )
@@ -310,7 +310,7 @@ class TestReplyDelay:
                 break
         assert stored == 2
         assert not request.done()
-        assert app.state.engine.pool.checkedout() == 0
+        assert app.state.db.engine.pool.checkedout() == 0
         response = await request
         assert response.status_code == 201
         assert response.json()["answer"] == GREETING

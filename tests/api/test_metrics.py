@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from sunsupport import metrics
+from sunsupport.core import metrics
 
 
 async def scrape(client: httpx.AsyncClient) -> dict[tuple[str, frozenset], float]:
@@ -121,7 +121,7 @@ def test_multiprocess_mode_sums_the_workers(tmp_path: Path) -> None:
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
     worker = textwrap.dedent(
         """
-        from sunsupport import metrics
+        from sunsupport.core import metrics
         metrics.record_message("user")
         metrics.live_connections.inc()
         """
@@ -131,7 +131,7 @@ def test_multiprocess_mode_sums_the_workers(tmp_path: Path) -> None:
         """
         import asyncio
         from fastapi import FastAPI
-        from sunsupport import metrics
+        from sunsupport.core import metrics
 
         async def main():
             app = FastAPI()
@@ -145,7 +145,7 @@ def test_multiprocess_mode_sums_the_workers(tmp_path: Path) -> None:
     )
     for code in (worker, stopped_worker):
         subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=60)
-    reader = "from sunsupport import metrics; print(metrics.exposition().decode())"
+    reader = "from sunsupport.core import metrics; print(metrics.exposition().decode())"
     output = subprocess.run(
         [sys.executable, "-c", reader],
         env=env,

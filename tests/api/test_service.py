@@ -19,13 +19,14 @@ async def test_health_checks_the_database(client: httpx.AsyncClient) -> None:
 async def test_health_is_503_when_the_database_is_unreachable(
     client: httpx.AsyncClient, app
 ) -> None:
-    healthy = app.state.engine
-    app.state.engine = create_async_engine("sqlite+aiosqlite:////nonexistent/dir/db.db")
+    database = app.state.db
+    healthy = database.engine
+    database.engine = create_async_engine("sqlite+aiosqlite:////nonexistent/dir/db.db")
     try:
         response = await client.get("/health")
     finally:
-        await app.state.engine.dispose()
-        app.state.engine = healthy
+        await database.engine.dispose()
+        database.engine = healthy
     assert response.status_code == 503
     assert response.json() == {"detail": "Database unavailable"}
 

@@ -7,7 +7,7 @@ import uuid
 
 import httpx
 
-from sunsupport.config import SECRET_FILE_NAME
+from sunsupport.core.config import SECRET_FILE_NAME
 from tests.server.conftest import RunningServer, start_server, stop_server
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sunsupport.config import SECRET_FILE_NAME, ConfigError, Settings
+from sunsupport.core.config import SECRET_FILE_NAME, ConfigError, Settings
 
 
 def settings_for(tmp_path: Path, **values) -> Settings:

@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
-from sunsupport.db import Base
-from sunsupport.migrate import downgrade, upgrade
+from sunsupport.core.db import Base
+from sunsupport.core.migrate import downgrade, upgrade
 from tests.conftest import make_settings
 
 

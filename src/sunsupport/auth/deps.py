@@ -1,22 +1,23 @@
+"""Who is calling: the token's user for HTTP routes and WebSockets, and role checks."""
+
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, WebSocket
 from starlette.requests import HTTPConnection
 
-from sunsupport.auth import repository
-from sunsupport.db import session_scope
-from sunsupport.deps import SessionDep, TokenDep
-from sunsupport.errors import Forbidden, Unauthorized
+from sunsupport.auth import service
+from sunsupport.core.deps import SessionDep, TokenDep
+from sunsupport.core.errors import Forbidden, Unauthorized
+from sunsupport.core.security import InvalidToken, decode_access_token
+from sunsupport.live import socket
 from sunsupport.models import Role, User
-from sunsupport.operator.service import mark_active
-from sunsupport.security import InvalidToken, decode_access_token
 
 
-async def user_for_token(request: HTTPConnection, token: str | None) -> User:
-    """The token's user, looked up in a short read-only transaction of its own; any
-    problem is :class:`Unauthorized`. Shared by HTTP routes and WebSockets.
+async def user_for_token(connection: HTTPConnection, token: str | None) -> User:
+    """The token's user, looked up in a short read-only unit of work of its own; any
+    problem is :class:`Unauthorized`.
 
     The lookup's connection is returned before the endpoint runs: a request never holds
     one connection while waiting for another (with a bounded pool, that deadlocks).
@@ -24,14 +25,23 @@ async def user_for_token(request: HTTPConnection, token: str | None) -> User:
     if not token:
         raise Unauthorized("Not authenticated")
     try:
-        claims = decode_access_token(token, request.app.state.settings.secret_key or "")
+        claims = decode_access_token(token, connection.app.state.settings.secret_key or "")
     except InvalidToken as exc:
         raise Unauthorized("Invalid or expired token") from exc
-    async with session_scope(request.app.state.read_sessionmaker) as session:
-        user = await repository.get_by_id(session, claims.user_id)
+    async with connection.app.state.db.read() as session:
+        user = await service.user_by_id(session, claims.user_id)
     if user is None:
         raise Unauthorized("User no longer exists")
     return user
+
+
+async def socket_user(websocket: WebSocket, token: str | None) -> User | None:
+    """The user of a live connection's auth frame, or None after closing it with 4401."""
+    try:
+        return await user_for_token(websocket, token)
+    except Unauthorized:
+        await socket.close(websocket, socket.NOT_AUTHENTICATED, "Not authenticated")
+        return None
 
 
 async def get_current_user(request: Request, token: TokenDep) -> User:
@@ -45,7 +55,7 @@ async def get_staff_user(user: CurrentUser, session: SessionDep) -> User:
     """An operator or admin; using a staff endpoint counts as being present."""
     if not user.is_staff:
         raise Forbidden("Operators only")
-    await mark_active(session, user)
+    await service.mark_present(session, user)
     return user
 
 

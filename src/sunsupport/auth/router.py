@@ -8,9 +8,16 @@ from fastapi.security import OAuth2PasswordRequestForm
 from sunsupport.auth import service
 from sunsupport.auth.deps import CurrentUser
 from sunsupport.auth.schemas import Credentials, LoginIn, MeOut, TokenOut, UserOut
-from sunsupport.deps import ClientAddress, LimiterDep, ReadSessionDep, SessionDep, SettingsDep
-from sunsupport.errors import error_responses
-from sunsupport.security import create_access_token
+from sunsupport.core.deps import (
+    ClientAddress,
+    LimiterDep,
+    PasswordsDep,
+    ReadSessionDep,
+    SessionDep,
+    SettingsDep,
+)
+from sunsupport.core.errors import error_responses
+from sunsupport.core.security import create_access_token
 
 router = APIRouter(prefix="/auth", tags=["auth"], responses=error_responses(503))
 
@@ -21,8 +28,8 @@ router = APIRouter(prefix="/auth", tags=["auth"], responses=error_responses(503)
     response_model=UserOut,
     responses=error_responses(409, 413, 422),
 )
-async def register(body: Credentials, session: SessionDep) -> UserOut:
-    user = await service.register(session, body.username, body.password)
+async def register(body: Credentials, session: SessionDep, passwords: PasswordsDep) -> UserOut:
+    user = await service.register(session, passwords, body.username, body.password)
     return UserOut.model_validate(user)
 
 
@@ -32,9 +39,12 @@ async def login(
     session: ReadSessionDep,
     settings: SettingsDep,
     limiter: LimiterDep,
+    passwords: PasswordsDep,
     client: ClientAddress,
 ) -> TokenOut:
-    user = await service.authenticate(session, limiter, body.username, body.password, client)
+    user = await service.authenticate(
+        session, passwords, limiter, body.username, body.password, client
+    )
     return TokenOut(access_token=_token_for(user.id, settings))
 
 
@@ -44,10 +54,13 @@ async def token(
     session: ReadSessionDep,
     settings: SettingsDep,
     limiter: LimiterDep,
+    passwords: PasswordsDep,
     client: ClientAddress,
 ) -> TokenOut:
     """OAuth2 password flow, for the "Authorize" button of the interactive docs."""
-    user = await service.authenticate(session, limiter, form.username, form.password, client)
+    user = await service.authenticate(
+        session, passwords, limiter, form.username, form.password, client
+    )
     return TokenOut(access_token=_token_for(user.id, settings))
 
 

@@ -7,7 +7,7 @@ from fastapi import Depends, Path, Request
 from sunsupport.auth.deps import CurrentUser
 from sunsupport.chat import service
 from sunsupport.chat.service import ChatPolicy
-from sunsupport.deps import ReadSessionDep, SessionDep
+from sunsupport.core.deps import ReadSessionDep, SessionDep
 from sunsupport.models import ChatSession
 
 SessionIdPath = Annotated[str, Path(min_length=1, max_length=64)]

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sunsupport.core.uow import emit
 from sunsupport.live.hub import STAFF_CHANNEL, Event, session_channel
-from sunsupport.live.outbox import emit
 from sunsupport.models import ChatSession, Message, SessionStatus
 
 

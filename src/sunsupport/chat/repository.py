@@ -1,13 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sunsupport.models import ChatSession, Message, User
-from sunsupport.models.enums import STAFF_ROLES
+from sunsupport.models import ChatSession, Message
 
 
 async def get_session(session: AsyncSession, session_id: str) -> ChatSession | None:
@@ -74,11 +72,6 @@ async def previous_user_message(
         .limit(1)
     )
     return await session.scalar(query)
-
-
-async def operators_active_since(session: AsyncSession, since: datetime) -> bool:
-    query = select(exists().where(User.role.in_(STAFF_ROLES), User.last_active_at >= since))
-    return bool(await session.scalar(query))
 
 
 async def messages_after(

@@ -19,9 +19,10 @@ from sunsupport.chat.schemas import (
     SessionOut,
     SessionSummary,
 )
-from sunsupport.deps import BotDep, LimiterDep, ReadSessionDep, SessionDep, SettingsDep
-from sunsupport.errors import Forbidden, error_responses
-from sunsupport.responses import DelayedJSONResponse
+from sunsupport.core.deps import LimiterDep, ReadSessionDep, SessionDep, SettingsDep
+from sunsupport.core.errors import Forbidden, error_responses
+from sunsupport.core.responses import DelayedJSONResponse
+from sunsupport.knowledge.deps import BotDep
 
 router = APIRouter(prefix="/chat", tags=["chat"], responses=error_responses(503))
 

@@ -5,7 +5,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-MAX_TEXT = 2000
+from sunsupport.core.schemas import MAX_TEXT
+
 SessionId = Annotated[str, Field(min_length=1, max_length=64)]
 
 

@@ -12,14 +12,15 @@ from functools import partial
 from anyio import to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sunsupport import metrics
+from sunsupport.auth import service as accounts
 from sunsupport.bot import FALLBACK, Bot, DialogueState, Ranked, Reply
 from sunsupport.chat import events, repository
-from sunsupport.errors import Conflict, Forbidden, NotFound, Unprocessable
-from sunsupport.inbox import service as inbox
-from sunsupport.live.outbox import on_commit
+from sunsupport.core import metrics
+from sunsupport.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from sunsupport.core.timeutil import utcnow
+from sunsupport.core.uow import on_commit
+from sunsupport.knowledge import service as inbox
 from sunsupport.models import ChatSession, InboxReason, Message, SessionStatus, User
-from sunsupport.timeutil import utcnow
 
 TITLE_LENGTH = 80
 # Short texts are answered inline; long ones go to a worker thread so the bot's CPU time
@@ -72,13 +73,33 @@ async def history(
     return await repository.history(session, chat.id, limit, before_id)
 
 
-async def owned_session(
-    session: AsyncSession, user: User, session_id: str, *, staff_may_read: bool = False
-) -> ChatSession:
-    """The chat session if ``user`` owns it (or is staff, where staff may read)."""
+async def messages_after(
+    session: AsyncSession, chat: ChatSession, after_id: int, limit: int
+) -> Sequence[Message]:
+    """What a live client missed: messages newer than ``after_id``, oldest first."""
+    return await repository.messages_after(session, chat.id, after_id, limit)
+
+
+async def messages_after_in(
+    session: AsyncSession, session_ids: Sequence[str], after_id: int, limit: int
+) -> Sequence[Message]:
+    """The same over several conversations (an operator's console)."""
+    return await repository.messages_after_in(session, session_ids, after_id, limit)
+
+
+async def get_conversation(session: AsyncSession, session_id: str) -> ChatSession:
     chat = await repository.get_session(session, session_id)
     if chat is None:
         raise NotFound("Chat session not found")
+    return chat
+
+
+async def owned_session(
+    session: AsyncSession, user: User, session_id: str, *, staff_may_read: bool = False
+) -> ChatSession:
+    """The chat session if ``user`` owns it (or is staff, where staff may read): the one
+    ownership rule for HTTP routes and live connections alike."""
+    chat = await get_conversation(session, session_id)
     if chat.user_id != user.id and not (staff_may_read and user.is_staff):
         raise Forbidden("This chat session belongs to another user")
     return chat
@@ -183,7 +204,7 @@ async def _handoff(
     events.emit_session(session, chat)
     on_commit(session, metrics.record_handoff)
     since = now - policy.operator_active_window
-    if await repository.operators_active_since(session, since):
+    if await accounts.staff_active_since(session, since):
         return HANDOFF_ON_THE_WAY
     return HANDOFF_QUEUED
 

@@ -11,8 +11,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import async_engine_from_config
 
 import sunsupport.models  # noqa: F401  (registers the tables)
-from sunsupport.config import get_settings
-from sunsupport.db import Base, UTCDateTime
+from sunsupport.core.config import get_settings
+from sunsupport.core.db import Base, UTCDateTime
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,7 +1,8 @@
 """ORM models; importing this package registers every table on ``Base.metadata``."""
 
+from sunsupport.models.canned import CannedReply
 from sunsupport.models.enums import InboxReason, InboxStatus, Role, SessionStatus
-from sunsupport.models.inbox import CannedReply, KbExample, MisunderstoodItem
+from sunsupport.models.knowledge import KbExample, MisunderstoodItem
 from sunsupport.models.message import SENDER_TYPES, Message
 from sunsupport.models.session import ChatSession
 from sunsupport.models.user import User

@@ -14,8 +14,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sunsupport.db import Base, UTCDateTime
-from sunsupport.timeutil import utcnow
+from sunsupport.core.db import Base, UTCDateTime
+from sunsupport.core.timeutil import utcnow
 
 SENDER_TYPES = ("user", "bot", "operator")
 

@@ -6,9 +6,9 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sunsupport.db import Base, UTCDateTime
+from sunsupport.core.db import Base, UTCDateTime
+from sunsupport.core.timeutil import utcnow
 from sunsupport.models.enums import SessionStatus, sql_in
-from sunsupport.timeutil import utcnow
 
 
 class ChatSession(Base):

@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sunsupport.db import Base, UTCDateTime
+from sunsupport.core.db import Base, UTCDateTime
+from sunsupport.core.timeutil import utcnow
 from sunsupport.models.enums import STAFF_ROLES, Role, sql_in
-from sunsupport.timeutil import utcnow
 
 
 class User(Base):

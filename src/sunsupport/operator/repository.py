@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sunsupport.models import CannedReply, ChatSession, SessionStatus, User
+from sunsupport.models import ChatSession, SessionStatus, User
 
 QUEUE_LIMIT = 200
 
@@ -46,16 +45,3 @@ async def claim(session: AsyncSession, session_id: str, operator_id: int) -> boo
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
-
-
-async def touch_operator(session: AsyncSession, operator_id: int, now: datetime) -> None:
-    await session.execute(
-        update(User)
-        .where(User.id == operator_id)
-        .values(last_active_at=now)
-        .execution_options(synchronize_session=False)
-    )
-
-
-async def canned_replies(session: AsyncSession) -> Sequence[CannedReply]:
-    return (await session.scalars(select(CannedReply).order_by(CannedReply.shortcut))).all()

@@ -5,15 +5,10 @@ from fastapi import APIRouter, status
 from sunsupport.auth.deps import StaffUser
 from sunsupport.chat.deps import SessionIdPath
 from sunsupport.chat.schemas import SessionDetail
-from sunsupport.deps import SessionDep
-from sunsupport.errors import error_responses
+from sunsupport.core.deps import SessionDep
+from sunsupport.core.errors import error_responses
 from sunsupport.operator import service
-from sunsupport.operator.schemas import (
-    CannedReplyOut,
-    OperatorMessageIn,
-    OperatorMessageOut,
-    QueueItem,
-)
+from sunsupport.operator.schemas import OperatorMessageIn, OperatorMessageOut, QueueItem
 
 router = APIRouter(prefix="/operator", tags=["operator"], responses=error_responses(401, 403, 503))
 CHANGES = error_responses(404, 409, 422)
@@ -72,9 +67,3 @@ async def resolve(
     session_id: SessionIdPath, session: SessionDep, operator: StaffUser
 ) -> SessionDetail:
     return SessionDetail.model_validate(await service.resolve(session, operator, session_id))
-
-
-@router.get("/canned", response_model=list[CannedReplyOut])
-async def canned(session: SessionDep, _operator: StaffUser) -> list[CannedReplyOut]:
-    """Ready answers, inserted in the console by typing `/shortcut`."""
-    return [CannedReplyOut.model_validate(c) for c in await service.canned_replies(session)]

@@ -5,7 +5,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sunsupport.chat.schemas import MAX_TEXT, SessionStatusName
+from sunsupport.chat.schemas import SessionStatusName
+from sunsupport.core.schemas import MAX_TEXT
 
 
 class QueueItem(BaseModel):
@@ -33,11 +34,3 @@ class OperatorMessageOut(BaseModel):
     sender_type: str
     text: str
     sent_at: datetime
-
-
-class CannedReplyOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    shortcut: str
-    text: str

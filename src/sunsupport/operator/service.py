@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sunsupport.chat import events
-from sunsupport.chat import repository as chat_repository
-from sunsupport.chat import service as chat_service
-from sunsupport.errors import Conflict, Forbidden, NotFound
-from sunsupport.models import CannedReply, ChatSession, Message, Role, SessionStatus, User
+from sunsupport.chat import service as chats
+from sunsupport.core.errors import Conflict, Forbidden
+from sunsupport.core.timeutil import utcnow
+from sunsupport.models import ChatSession, Message, Role, SessionStatus, User
 from sunsupport.operator import repository
-from sunsupport.timeutil import utcnow
-
-# Presence is written at most this often per operator: a busy console is not a write storm.
-PRESENCE_RESOLUTION = timedelta(seconds=30)
-
-
-async def mark_active(session: AsyncSession, operator: User) -> None:
-    now = utcnow()
-    last = operator.last_active_at
-    if last is None or now - last >= PRESENCE_RESOLUTION:
-        await repository.touch_operator(session, operator.id, now)
-        operator.last_active_at = now
 
 
 async def queue(session: AsyncSession, operator: User) -> Sequence[tuple[ChatSession, str]]:
@@ -36,7 +23,7 @@ async def waiting_count(session: AsyncSession) -> int:
 
 
 async def claim(session: AsyncSession, operator: User, session_id: str) -> ChatSession:
-    chat = await _get(session, session_id)
+    chat = await chats.get_conversation(session, session_id)
     if not await repository.claim(session, session_id, operator.id):
         if chat.status == SessionStatus.OPEN and chat.assignee_id == operator.id:
             return chat  # claiming twice is harmless
@@ -49,9 +36,7 @@ async def claim(session: AsyncSession, operator: User, session_id: str) -> ChatS
 async def reply(session: AsyncSession, operator: User, session_id: str, text: str) -> Message:
     chat = await _assigned(session, operator, session_id)
     now = utcnow()
-    message = await chat_service.store_message(
-        session, chat, "operator", text, now, author_id=operator.id
-    )
+    message = await chats.store_message(session, chat, "operator", text, now, author_id=operator.id)
     if chat.first_response_at is None:
         chat.first_response_at = now
     return message
@@ -67,7 +52,7 @@ async def release(session: AsyncSession, operator: User, session_id: str) -> Cha
 
 
 async def resolve(session: AsyncSession, operator: User, session_id: str) -> ChatSession:
-    chat = await _get(session, session_id)
+    chat = await chats.get_conversation(session, session_id)
     if chat.status == SessionStatus.RESOLVED:
         return chat
     if chat.status == SessionStatus.OPEN:
@@ -78,19 +63,8 @@ async def resolve(session: AsyncSession, operator: User, session_id: str) -> Cha
     return chat
 
 
-async def canned_replies(session: AsyncSession) -> Sequence[CannedReply]:
-    return await repository.canned_replies(session)
-
-
-async def _get(session: AsyncSession, session_id: str) -> ChatSession:
-    chat = await chat_repository.get_session(session, session_id)
-    if chat is None:
-        raise NotFound("Chat session not found")
-    return chat
-
-
 async def _assigned(session: AsyncSession, operator: User, session_id: str) -> ChatSession:
-    chat = await _get(session, session_id)
+    chat = await chats.get_conversation(session, session_id)
     if chat.status != SessionStatus.OPEN:
         raise Conflict("Claim the conversation first")
     _check_assignee(chat, operator)

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -61,11 +61,19 @@ class Settings(BaseSettings):
 
     sql_echo: bool = False
     max_body_bytes: int = 64 * 1024
+    argon2_profile: Literal["production", "test"] = "production"
+    """``test`` makes Argon2 nearly free, for test suites; only allowed with ENV=test."""
 
     @field_validator("log_level")
     @classmethod
     def _upper_level(cls, value: str) -> str:
         return value.upper()
+
+    @model_validator(mode="after")
+    def _cheap_hashing_only_in_tests(self) -> Settings:
+        if self.argon2_profile != "production" and self.env != "test":
+            raise ValueError("ARGON2_PROFILE=test is only allowed with ENV=test")
+        return self
 
     @property
     def is_sqlite(self) -> bool:

@@ -1,22 +1,24 @@
-"""The "misunderstood" inbox: what the bot got wrong, and teaching it new phrasings."""
+"""Knowledge: the "misunderstood" inbox, teaching the bot new phrasings, reloading the
+knowledge base, and how the bot reads a text."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from anyio import to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
-if TYPE_CHECKING:
-    from sunsupport.bot_keeper import BotKeeper
-
-from sunsupport.errors import NotFound, Unprocessable
-from sunsupport.inbox import repository
+from sunsupport.bot import DialogueState, KnowledgeBot, Reply
+from sunsupport.bot.kb import KnowledgeBaseError
+from sunsupport.core.errors import NotFound, Unprocessable
+from sunsupport.core.timeutil import utcnow
+from sunsupport.core.uow import emit, on_commit
+from sunsupport.knowledge import repository
+from sunsupport.knowledge.keeper import BotKeeper
 from sunsupport.live.hub import SYSTEM_CHANNEL
-from sunsupport.live.outbox import emit, on_commit
 from sunsupport.models import InboxReason, InboxStatus, KbExample, MisunderstoodItem, User
-from sunsupport.timeutil import utcnow
 
 
 async def record(
@@ -94,8 +96,22 @@ async def add_example(
     return example
 
 
-async def all_examples(session: AsyncSession) -> Sequence[KbExample]:
-    return await repository.all_examples(session)
+async def reload(session: AsyncSession, keeper: BotKeeper) -> KnowledgeBot:
+    """Re-read the knowledge base file here now, and in every other process after the
+    commit. A broken file is refused with its line and reason; the bot keeps answering
+    from the last good one."""
+    try:
+        bot = await keeper.load()
+    except KnowledgeBaseError as exc:
+        raise Unprocessable(str(exc)) from exc
+    emit(session, SYSTEM_CHANNEL, keeper.reload_event())
+    return bot
+
+
+async def parse(bot: KnowledgeBot, text: str) -> Reply:
+    """The bot's reading of ``text`` as a fresh conversation (in a worker thread: the
+    text may be long). Nothing is stored."""
+    return await to_thread.run_sync(bot.answer, text, DialogueState())
 
 
 async def _get(session: AsyncSession, item_id: int) -> MisunderstoodItem:

@@ -11,7 +11,7 @@ from typing import Any
 
 from loguru import logger
 
-from sunsupport.config import Settings
+from sunsupport.core.config import Settings
 
 LOG_FORMAT = (
     "{time:YYYY-MM-DD HH:mm:ss.SSS} | {level: <8} | {extra[request_id]} | {name}: {message}"

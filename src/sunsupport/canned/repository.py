@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,3 +24,7 @@ async def add_canned(session: AsyncSession, reply: CannedReply) -> CannedReply:
 
 async def delete(session: AsyncSession, reply: CannedReply) -> None:
     await session.delete(reply)
+
+
+async def list_all(session: AsyncSession) -> Sequence[CannedReply]:
+    return (await session.scalars(select(CannedReply).order_by(CannedReply.shortcut))).all()

@@ -11,8 +11,8 @@ from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
-from sunsupport.config import Settings
-from sunsupport.errors import TooManyRequests
+from sunsupport.core.config import Settings
+from sunsupport.core.errors import TooManyRequests
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,7 +60,7 @@ class ServiceUnavailable(AppError):
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses=`` for routes: every status a route can return is declared."""
-    from sunsupport.schemas import ErrorOut
+    from sunsupport.core.schemas import ErrorOut
 
     descriptions = {
         400: "Bad request",

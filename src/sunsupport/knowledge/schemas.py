@@ -1,11 +1,13 @@
+"""Knowledge shapes: the misunderstood inbox, taught phrasings, intents, /bot/parse."""
+
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sunsupport.chat.schemas import MAX_TEXT
+from sunsupport.core.schemas import MAX_TEXT
 
 InboxStatusName = Literal["new", "resolved", "dismissed"]
 
@@ -59,39 +61,20 @@ class KbReloadOut(BaseModel):
     intents: int
 
 
-class CannedReplyIn(BaseModel):
+class ParseIn(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    shortcut: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[\w-]+$")]
     text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
 
 
-class IntentCount(BaseModel):
+class RankedOut(BaseModel):
     intent: str
-    count: int
+    confidence: float
 
 
-class DailyPoint(BaseModel):
-    day: date
-    messages: int
-    operator_messages: int
-
-
-class StatsOut(BaseModel):
-    range_from: datetime = Field(serialization_alias="from")
-    range_to: datetime = Field(serialization_alias="to")
-    conversations: int
-    messages: int
-    user_messages: int
-    bot_messages: int
-    operator_messages: int
-    fallback_rate: float | None
-    handoff_rate: float | None
-    self_service_rate: float | None
-    median_first_response_seconds: float | None
-    thumbs_up: int
-    thumbs_down: int
-    average_rating: float | None
-    ratings: int
-    top_intents: list[IntentCount]
-    daily: list[DailyPoint]
+class ParseOut(BaseModel):
+    intent: str
+    confidence: float
+    answer: str
+    suggestions: list[str]
+    ranking: list[RankedOut]

@@ -11,7 +11,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from sunsupport.config import Settings
+from sunsupport.core.config import Settings
 
 MIGRATIONS_DIR = Path(str(files("sunsupport") / "migrations"))
 

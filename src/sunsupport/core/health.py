@@ -5,9 +5,9 @@ from loguru import logger
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from sunsupport.db import READ_ONLY
-from sunsupport.errors import ServiceUnavailable, error_responses
-from sunsupport.schemas import HealthOut
+from sunsupport.core.db import READ_ONLY
+from sunsupport.core.errors import ServiceUnavailable, error_responses
+from sunsupport.core.schemas import HealthOut
 
 router = APIRouter(tags=["health"])
 
@@ -16,7 +16,7 @@ router = APIRouter(tags=["health"])
 async def health(request: Request) -> HealthOut:
     """Liveness and readiness: answers ok only when the database answers."""
     try:
-        engine = request.app.state.engine.execution_options(**{READ_ONLY: True})
+        engine = request.app.state.db.engine.execution_options(**{READ_ONLY: True})
         async with engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
     except (SQLAlchemyError, OSError) as exc:

@@ -6,9 +6,9 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sunsupport.db import Base, UTCDateTime
+from sunsupport.core.db import Base, UTCDateTime
+from sunsupport.core.timeutil import utcnow
 from sunsupport.models.enums import InboxReason, InboxStatus, sql_in
-from sunsupport.timeutil import utcnow
 
 
 class MisunderstoodItem(Base):
@@ -56,15 +56,3 @@ class KbExample(Base):
     text: Mapped[str] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-class CannedReply(Base):
-    """An operator's ready answer, inserted with a `/shortcut`."""
-
-    __tablename__ = "canned_replies"
-    __table_args__ = {"sqlite_autoincrement": True}
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    shortcut: Mapped[str] = mapped_column(String(32), unique=True)
-    text: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -9,11 +9,10 @@ from pathlib import Path
 
 from anyio import to_thread
 from loguru import logger
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from sunsupport.bot import KnowledgeBot, load_bot
-from sunsupport.db import session_scope
-from sunsupport.inbox import service as inbox
+from sunsupport.core.uow import Database
+from sunsupport.knowledge import repository
 from sunsupport.live.hub import SYSTEM_CHANNEL, Event, Hub
 
 KB_EXAMPLE = "kb_example"
@@ -21,9 +20,9 @@ KB_RELOAD = "kb_reload"
 
 
 class BotKeeper:
-    def __init__(self, kb_path: Path | None, factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, kb_path: Path | None, database: Database) -> None:
         self._kb_path = kb_path
-        self._factory = factory
+        self._database = database
         self._bot: KnowledgeBot | None = None
         self.origin = uuid.uuid4().hex
         """Identifies this process in broadcast events."""
@@ -36,8 +35,8 @@ class BotKeeper:
 
     async def load(self) -> KnowledgeBot:
         """Build a new bot and swap it in; on a bad file raise and keep the current one."""
-        async with session_scope(self._factory) as session:
-            taught = [(e.intent, e.text) for e in await inbox.all_examples(session)]
+        async with self._database.read() as session:
+            taught = [(e.intent, e.text) for e in await repository.all_examples(session)]
         # Building the index is CPU work (a second or more for a large KB): off the loop.
         fresh = await to_thread.run_sync(_build, self._kb_path, taught)
         self._bot = fresh

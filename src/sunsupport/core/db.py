@@ -1,9 +1,8 @@
-"""Engine, session factory and the one place that commits."""
+"""Engine, session factories, the declarative base and the column types (commits happen
+only in :mod:`sunsupport.core.uow`)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +18,7 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.util import await_only
 
-from sunsupport.config import Settings
+from sunsupport.core.config import Settings
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -140,18 +139,6 @@ def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSes
     return async_sessionmaker(
         engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False, autoflush=False
     )
-
-
-@asynccontextmanager
-async def session_scope(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    """One unit of work: commit on success, roll back on any error. The only commit site."""
-    async with factory() as session:
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
 
 
 class UTCDateTime(TypeDecorator[datetime]):

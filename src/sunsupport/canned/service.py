@@ -1,13 +1,19 @@
-"""Admin rules for canned replies (the inbox and stats have modules of their own)."""
+"""Canned replies: one reply per shortcut."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sunsupport.admin import repository
-from sunsupport.errors import Conflict, NotFound
+from sunsupport.canned import repository
+from sunsupport.core.errors import Conflict, NotFound
+from sunsupport.core.timeutil import utcnow
 from sunsupport.models import CannedReply
-from sunsupport.timeutil import utcnow
+
+
+async def list_replies(session: AsyncSession) -> Sequence[CannedReply]:
+    return await repository.list_all(session)
 
 
 async def create_canned(session: AsyncSession, shortcut: str, text: str) -> CannedReply:
