@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from threading import Lock
+from typing import Any
 
 from sunsupport.bot.analysis import CITY_TERM, Analysis, TextAnalyzer
 from sunsupport.bot.base import FALLBACK, DialogueState, Ranked, Reply
@@ -15,7 +16,7 @@ from sunsupport.bot.index import ExampleIndex, Match
 from sunsupport.bot.kb import Intent, KnowledgeBase, load_knowledge_base
 from sunsupport.bot.normalize import normalize, tokenize
 from sunsupport.bot.policy import FOLLOW_UP_CONFIDENCE, answers_question_instead, decide
-from sunsupport.bot.skills import sun_dialogue
+from sunsupport.bot.skills import SkillTurn, get_skill, pending_intent
 from sunsupport.bot.skills.gazetteer import Gazetteer, default_gazetteer
 from sunsupport.bot.spelling import SpellingIndex
 
@@ -40,7 +41,8 @@ class KnowledgeBot:
         self._smalltalk = frozenset(i.id for i in self.kb.intents if i.smalltalk)
         self._thresholds = {i.id: i.threshold for i in self.kb.intents if i.threshold}
         self._analyzer = TextAnalyzer(gazetteer if gazetteer is not None else default_gazetteer())
-        self._sun_intent = next((i.id for i in self.kb.intents if i.skill == "sun_times"), None)
+        self._skills = {i.id: get_skill(i.skill) for i in self.kb.intents if i.skill}
+        self._kept_memory = frozenset().union(*(s.kept_memory for s in self._skills.values()))
         self._lock = Lock()
         self._example_cache: dict[str, tuple[list[str], dict[str, float]]] = {}
         self._model = self._build_model()
@@ -104,8 +106,9 @@ class KnowledgeBot:
         analysis = self._analyzer.analyse(text, model.spelling)
         ranking = model.index.search(analysis.terms, RANKING_SIZE)
 
-        if self._sun_intent and state.pending == sun_dialogue.pending_id(self._sun_intent):
-            reply = self._follow_up_city(text, analysis, ranking, state, now)
+        asking = pending_intent(state.pending)
+        if asking in self._skills:
+            reply = self._follow_up(asking, text, analysis, ranking, state, now)
             if reply is not None:
                 return reply
             state = DialogueState(fallback_streak=state.fallback_streak)
@@ -118,7 +121,7 @@ class KnowledgeBot:
         if decision.intent == FALLBACK:
             return self._fallback(text, state, decision.confidence, ranked)
 
-        fresh = DialogueState(data=_kept_memory(state))
+        fresh = DialogueState(data=self._kept(state))
         if decision.alternative is not None:
             first, second = self._intents[decision.intent], self._intents[decision.alternative]
             return Reply(
@@ -132,16 +135,15 @@ class KnowledgeBot:
                 clarification=True,
             )
         intent = self._intents[decision.intent]
-        if intent.skill == "sun_times":
-            reply_text, new_state = sun_dialogue.respond(
-                text, analysis, self._intent_pending(intent), fresh, now
-            )
+        skill = self._skills.get(intent.id)
+        if skill is not None:
+            done = skill.respond(SkillTurn(intent.id, text, analysis.cities, fresh, now))
             return Reply(
-                text=reply_text,
+                text=done.text,
                 intent=intent.id,
                 confidence=round(decision.confidence, 4),
                 suggestions=tuple(intent.suggestions),
-                state=new_state,
+                state=done.state,
                 ranking=ranked,
             )
         return Reply(
@@ -173,33 +175,34 @@ class KnowledgeBot:
             return candidates
         return ranking
 
-    def _intent_pending(self, intent: Intent) -> str:
-        return sun_dialogue.pending_id(intent.id)
-
-    def _follow_up_city(
+    def _follow_up(
         self,
+        intent_id: str,
         text: str,
         analysis: Analysis,
         ranking: list[Match],
         state: DialogueState,
         now: datetime,
     ) -> Reply | None:
-        """The previous answer asked for a city: take this message as the answer,
-        unless it is clearly a new question (then None: answer it normally)."""
-        assert self._sun_intent is not None
+        """A skill asked a question: let it take this message as the answer, unless it
+        gives the message back (then None: answer it normally)."""
         ranked = tuple(Ranked(m.intent, round(m.score, 4)) for m in ranking)
         top = ranking[0] if ranking else None
-        if analysis.cities:
-            reply_text, new_state = sun_dialogue.answer_pending(text, analysis, state, now)
-            return Reply(reply_text, self._sun_intent, 1.0, state=new_state, ranking=ranked)
-        new_topic = top is not None and top.score >= FOLLOW_UP_CONFIDENCE
-        if new_topic and top is not None and top.intent not in (self._sun_intent, FALLBACK):
+        new_topic = (
+            top is not None
+            and top.score >= FOLLOW_UP_CONFIDENCE
+            and top.intent not in (intent_id, FALLBACK)
+        )
+        turn = SkillTurn(intent_id, text, analysis.cities, state, now)
+        done = self._skills[intent_id].follow_up(turn, new_topic)
+        if done is None:
             return None
-        retry = sun_dialogue.ask_again(state)
-        if retry is None:
-            return None
-        reply_text, new_state = retry
-        return Reply(reply_text, self._sun_intent, 0.0, state=new_state, ranking=ranked)
+        confidence = done.confidence if done.confidence is not None else 0.0
+        return Reply(done.text, intent_id, confidence, state=done.state, ranking=ranked)
+
+    def _kept(self, state: DialogueState) -> dict[str, Any]:
+        """Long-lived skill memory survives other intents (the last city asked about)."""
+        return {k: v for k, v in state.data.items() if k in self._kept_memory}
 
     def _fallback(
         self, text: str, state: DialogueState, confidence: float, ranked: tuple[Ranked, ...]
@@ -211,14 +214,9 @@ class KnowledgeBot:
             intent=FALLBACK,
             confidence=confidence,
             suggestions=suggestions,
-            state=DialogueState(fallback_streak=streak, data=_kept_memory(state)),
+            state=DialogueState(fallback_streak=streak, data=self._kept(state)),
             ranking=ranked,
         )
-
-
-def _kept_memory(state: DialogueState) -> dict:
-    """Long-lived memory survives other intents (the last city asked about)."""
-    return {k: v for k, v in state.data.items() if k == sun_dialogue.LAST_CITY}
 
 
 def _pick(answers: list[str], text: str) -> str:

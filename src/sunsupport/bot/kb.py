@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sunsupport.bot.base import FALLBACK
+from sunsupport.bot.skills import skill_names
 
 DEFAULT_KB_PATH = Path(__file__).resolve().parent.parent / "data" / "kb.yaml"
 
@@ -49,13 +50,22 @@ class Intent(BaseModel):
     examples: list[str] = Field(default_factory=list)
     answers: list[str] = Field(min_length=1)
     suggestions: list[str] = Field(default_factory=list)
-    skill: Literal["sun_times"] | None = None
+    skill: str | None = None
+    """The name of a registered skill that computes the answer (``sun_times``)."""
     smalltalk: bool = False
     """Greetings, thanks, goodbyes: a real question in the same message wins over them."""
     threshold: float | None = Field(default=None, gt=0, lt=1)
     """A stricter confidence for this intent than the global one, for intents whose
     answer costs something (handing the conversation to a human)."""
     description: str | None = None
+
+    @field_validator("skill")
+    @classmethod
+    def _known_skill(cls, name: str | None) -> str | None:
+        known = skill_names()
+        if name is not None and name not in known:
+            raise ValueError(f"unknown skill '{name}' (known: {', '.join(sorted(known))})")
+        return name
 
     @field_validator("examples", "answers", "suggestions")
     @classmethod
