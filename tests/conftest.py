@@ -1,10 +1,14 @@
-"""Shared fixtures: a real, migrated SQLite file per test and an app wired to it."""
+"""Fixtures for the whole suite; the helpers they use live in ``tests/support``.
+
+In-process API tests share one running app (see ``support.apps``) whose database is
+emptied before each test. They run on SQLite; a test whose behaviour depends on the
+database (constraints, ordering, races, cascades, dates) is marked ``both_databases`` and
+runs on PostgreSQL as well.
+"""
 
 from __future__ import annotations
 
-import shutil
-import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,67 +16,96 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from sunsupport.app import create_app
 from sunsupport.core.config import Settings
-from sunsupport.core.migrate import upgrade
-from tests.postgres import PostgresDatabase, postgres_database  # noqa: F401 (fixture)
+from tests.support.api import register_and_login
+from tests.support.apps import AppRunner
+from tests.support.databases import copy_database, migrate_template
+from tests.support.postgres import fresh_database
+from tests.support.servers import RunningServer, start_server, stop_server
+from tests.support.settings import make_settings, sqlite_url
 
-PASSWORD = "correct-horse-42"
+POSTGRESQL = pytest.param("postgresql", marks=pytest.mark.postgres)
 
 
-def make_settings(db_file: Path, log_dir: Path, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "env": "test",
-        "database_url": f"sqlite+aiosqlite:///{db_file}",
-        "secret_key": "test-secret-" + "x" * 40,
-        "log_dir": log_dir,
-        "rate_limit_login_failures": "",
-        "rate_limit_messages": "",
-        "rate_limit_sessions": "",
-    }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``database_kind``: SQLite, and PostgreSQL too for tests marked ``both_databases``."""
+    if "database_kind" in metafunc.fixturenames:
+        kinds: list[Any] = ["sqlite"]
+        if metafunc.definition.get_closest_marker("both_databases"):
+            kinds.append(POSTGRESQL)
+        metafunc.parametrize("database_kind", kinds)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last. Playwright's sync API keeps an event loop running in the
+    main thread until the session ends, and pytest-asyncio cannot start one there after."""
+    items.sort(key=lambda item: "e2e" in item.path.parts)
 
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Migrate once per run; each test copies the file (much faster than migrating again)."""
-    directory = tmp_path_factory.mktemp("template")
-    db_file = directory / "template.db"
-    upgrade(make_settings(db_file, directory / "logs"))
-    return db_file
+    """Migrate once per run; databases are copies of this file."""
+    return migrate_template(tmp_path_factory.mktemp("template"))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Every test that uses the app runs on both backends: a fresh SQLite file, or the
-    run's own PostgreSQL database emptied before the test."""
-    if request.param == "sqlite":
-        target = tmp_path / "test.db"
-        shutil.copyfile(request.getfixturevalue("migrated_template"), target)
-        return f"sqlite+aiosqlite:///{target}"
-    postgres: PostgresDatabase = request.getfixturevalue("postgres_database")
-    postgres.truncate_all()
-    return postgres.url
+@pytest.fixture(scope="session")
+def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("shared")
+
+
+@pytest.fixture(scope="session")
+def sqlite_database(migrated_template: Path, session_dir: Path) -> str:
+    """The SQLite database of the shared app (emptied before each test)."""
+    return sqlite_url(copy_database(migrated_template, session_dir / "api.db"))
+
+
+@pytest.fixture(scope="session")
+async def postgres_database(app_runner: AppRunner) -> AsyncIterator[str]:
+    """The PostgreSQL database of the shared app (emptied before each test). The app is
+    stopped before the database is dropped under it."""
+    with fresh_database() as url:
+        yield url
+        await app_runner.close()
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, database_kind: str) -> str:
+    if database_kind == "sqlite":
+        return request.getfixturevalue("sqlite_database")
+    return request.getfixturevalue("postgres_database")
 
 
 @pytest.fixture
 def settings_overrides() -> dict[str, Any]:
-    """Override in a test module (or with parametrize) to change settings."""
+    """Override in a test module or class (or with parametrize) to change settings."""
     return {}
 
 
 @pytest.fixture
-def settings(tmp_path: Path, database_url: str, settings_overrides: dict[str, Any]) -> Settings:
-    overrides = {"database_url": database_url, **settings_overrides}
-    return make_settings(tmp_path / "unused.db", tmp_path / "logs", **overrides)
+def settings(session_dir: Path, database_url: str, settings_overrides: dict[str, Any]) -> Settings:
+    overrides = {"log_dir": session_dir / "logs", **settings_overrides}
+    return make_settings(database_url, **overrides)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """A real server shared by the tests that do not stop or break it."""
+    running = start_server(tmp_path_factory.mktemp("server"))
+    yield running
+    stop_server(running)
+
+
+@pytest.fixture(scope="session")
+async def app_runner() -> AsyncIterator[AppRunner]:
+    runner = AppRunner()
+    yield runner
+    await runner.close()
 
 
 @pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[FastAPI]:
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
-        yield application
+async def app(app_runner: AppRunner, settings: Settings) -> FastAPI:
+    """A running app for ``settings`` with an empty database."""
+    return await app_runner.fresh(settings)
 
 
 @pytest.fixture
@@ -82,60 +115,9 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
-async def register_and_login(client: httpx.AsyncClient, username: str | None = None) -> dict:
-    """Register a fresh user; returns ``{"id", "username", "headers"}``."""
-    username = username or "u" + uuid.uuid4().hex[:10]
-    response = await client.post(
-        "/auth/register", json={"username": username, "password": PASSWORD}
-    )
-    assert response.status_code == 201, response.text
-    login = await client.post("/auth/login", json={"username": username, "password": PASSWORD})
-    assert login.status_code == 200, login.text
-    token = login.json()["access_token"]
-    return {
-        **response.json(),
-        "token": token,
-        "headers": {"Authorization": f"Bearer {token}"},
-    }
-
-
 @pytest.fixture
 def new_user(client: httpx.AsyncClient) -> Callable[..., Any]:
     async def factory(username: str | None = None) -> dict:
         return await register_and_login(client, username)
 
     return factory
-
-
-async def make_staff(app: FastAPI, client: httpx.AsyncClient, role: str = "operator") -> dict:
-    """A registered account promoted to ``role`` (staff are never made through the API)."""
-    from sqlalchemy import update
-
-    from sunsupport.models import User
-
-    account = await register_and_login(client)
-    async with app.state.db.write() as session:
-        await session.execute(update(User).where(User.id == account["id"]).values(role=role))
-    return {**account, "role": role}
-
-
-async def open_chat(client: httpx.AsyncClient, user: dict) -> str:
-    """A new chat session of ``user``; returns its id."""
-    response = await client.post("/chat/session", headers=user["headers"])
-    assert response.status_code == 200, response.text
-    return response.json()["id"]
-
-
-async def say(client: httpx.AsyncClient, user: dict, sid: str, text: str) -> dict:
-    """Send a message that must be accepted; returns the response body."""
-    response = await client.post(
-        "/chat/message", headers=user["headers"], json={"session_id": sid, "text": text}
-    )
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests run last. Playwright's sync API keeps an event loop running in the
-    main thread until the session ends, and pytest-asyncio cannot start one there after."""
-    items.sort(key=lambda item: "e2e" in item.path.parts)

@@ -12,7 +12,7 @@ from sqlalchemy import delete
 from sunsupport.core import security
 from sunsupport.core.timeutil import utcnow
 from sunsupport.models import User
-from tests.conftest import PASSWORD
+from tests.support.api import PASSWORD
 
 
 async def test_register_returns_id_and_username(client: httpx.AsyncClient) -> None:
@@ -26,6 +26,7 @@ async def test_register_returns_id_and_username(client: httpx.AsyncClient) -> No
     assert set(body) == {"id", "username"}
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("taken", ["sunny", "SUNNY", "Sunny"])
 async def test_taken_username_is_409_whatever_the_case(
     client: httpx.AsyncClient, taken: str
@@ -189,6 +190,7 @@ async def test_token_carries_exp_and_user_id(new_user, settings) -> None:
     assert lifetime == settings.access_token_expire_minutes * 60
 
 
+@pytest.mark.both_databases
 async def test_deleted_users_token_never_opens_a_new_account(
     client: httpx.AsyncClient, app, new_user
 ) -> None:
@@ -241,6 +243,7 @@ class TestLoginThrottle:
             assert response.status_code == 200
 
 
+@pytest.mark.both_databases
 async def test_concurrent_registrations_and_logins_never_lock_the_database(
     client: httpx.AsyncClient,
 ) -> None:

@@ -9,15 +9,12 @@ from sqlalchemy import delete, func, select
 
 from sunsupport.bot.seed import GOODBYE, GREETING
 from sunsupport.models import ChatSession, Message, User
+from tests.support.api import open_chat, say
 
 
-async def open_session(client: httpx.AsyncClient, user: dict) -> str:
-    response = await client.post("/chat/session", headers=user["headers"])
-    assert response.status_code == 200, response.text
-    return response.json()["id"]
-
-
-async def say(client: httpx.AsyncClient, user: dict, session_id: str, text: str) -> httpx.Response:
+async def post_message(
+    client: httpx.AsyncClient, user: dict, session_id: str, text: str
+) -> httpx.Response:
     return await client.post(
         "/chat/message", headers=user["headers"], json={"session_id": session_id, "text": text}
     )
@@ -39,12 +36,13 @@ async def test_create_session_shape(client: httpx.AsyncClient, new_user) -> None
     assert is_aware_rfc3339(body["created_date"])
 
 
+@pytest.mark.both_databases
 async def test_message_gets_an_answer_and_both_are_stored(
     client: httpx.AsyncClient, new_user
 ) -> None:
     user = await new_user()
-    sid = await open_session(client, user)
-    response = await say(client, user, sid, "  Привет  ")
+    sid = await open_chat(client, user)
+    response = await post_message(client, user, sid, "  Привет  ")
     assert response.status_code == 201
     body = response.json()
     assert body["answer"] == GREETING
@@ -62,8 +60,8 @@ async def test_message_gets_an_answer_and_both_are_stored(
 
 async def test_goodbye_keeps_the_seed_reply(client: httpx.AsyncClient, new_user) -> None:
     user = await new_user()
-    sid = await open_session(client, user)
-    assert (await say(client, user, sid, "ПОКА")).json()["answer"] == GOODBYE
+    sid = await open_chat(client, user)
+    assert (await post_message(client, user, sid, "ПОКА")).json()["answer"] == GOODBYE
 
 
 @pytest.mark.parametrize(
@@ -80,7 +78,7 @@ async def test_goodbye_keeps_the_seed_reply(client: httpx.AsyncClient, new_user)
 )
 async def test_sender_type(client: httpx.AsyncClient, new_user, payload_extra, status) -> None:
     user = await new_user()
-    sid = await open_session(client, user)
+    sid = await open_chat(client, user)
     response = await client.post(
         "/chat/message",
         headers=user["headers"],
@@ -92,7 +90,7 @@ async def test_sender_type(client: httpx.AsyncClient, new_user, payload_extra, s
 
 async def test_client_cannot_store_a_bot_message(client: httpx.AsyncClient, new_user) -> None:
     user = await new_user()
-    sid = await open_session(client, user)
+    sid = await open_chat(client, user)
     await client.post(
         "/chat/message",
         headers=user["headers"],
@@ -101,10 +99,11 @@ async def test_client_cannot_store_a_bot_message(client: httpx.AsyncClient, new_
     assert (await client.get(f"/chat/history/{sid}", headers=user["headers"])).json() == []
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("text", ["", "   ", "\n\t", "x" * 2001, None, 42, ["a"], "nul\x00byte"])
 async def test_message_text_is_validated(client: httpx.AsyncClient, new_user, text) -> None:
     user = await new_user()
-    sid = await open_session(client, user)
+    sid = await open_chat(client, user)
     response = await client.post(
         "/chat/message", headers=user["headers"], json={"session_id": sid, "text": text}
     )
@@ -115,15 +114,15 @@ async def test_message_of_exactly_2000_characters_is_accepted(
     client: httpx.AsyncClient, new_user
 ) -> None:
     user = await new_user()
-    sid = await open_session(client, user)
-    response = await say(client, user, sid, "с" * 2000)
+    sid = await open_chat(client, user)
+    response = await post_message(client, user, sid, "с" * 2000)
     assert response.status_code == 201
 
 
 async def test_unknown_session_is_404(client: httpx.AsyncClient, new_user) -> None:
     user = await new_user()
     missing = "00000000-0000-0000-0000-000000000000"
-    assert (await say(client, user, missing, "привет")).status_code == 404
+    assert (await post_message(client, user, missing, "привет")).status_code == 404
     for method in ("GET", "DELETE"):
         response = await client.request(method, f"/chat/history/{missing}", headers=user["headers"])
         assert response.status_code == 404
@@ -132,9 +131,9 @@ async def test_unknown_session_is_404(client: httpx.AsyncClient, new_user) -> No
 
 async def test_another_users_session_is_403(client: httpx.AsyncClient, new_user) -> None:
     owner, intruder = await new_user(), await new_user()
-    sid = await open_session(client, owner)
-    await say(client, owner, sid, "привет")
-    assert (await say(client, intruder, sid, "привет")).status_code == 403
+    sid = await open_chat(client, owner)
+    await post_message(client, owner, sid, "привет")
+    assert (await post_message(client, intruder, sid, "привет")).status_code == 403
     for method in ("GET", "DELETE"):
         response = await client.request(method, f"/chat/history/{sid}", headers=intruder["headers"])
         assert response.status_code == 403
@@ -161,11 +160,12 @@ async def test_chat_endpoints_require_a_token(client: httpx.AsyncClient, method,
     assert response.headers["www-authenticate"] == "Bearer"
 
 
+@pytest.mark.both_databases
 async def test_history_paging(client: httpx.AsyncClient, new_user) -> None:
     user = await new_user()
-    sid = await open_session(client, user)
+    sid = await open_chat(client, user)
     for i in range(5):
-        await say(client, user, sid, f"сообщение {i}")
+        await post_message(client, user, sid, f"сообщение {i}")
     full = (await client.get(f"/chat/history/{sid}", headers=user["headers"])).json()
     assert len(full) == 10
     assert [m["id"] for m in full] == sorted(m["id"] for m in full)
@@ -188,18 +188,19 @@ async def test_history_paging(client: httpx.AsyncClient, new_user) -> None:
 )
 async def test_history_paging_is_validated(client: httpx.AsyncClient, new_user, params) -> None:
     user = await new_user()
-    sid = await open_session(client, user)
+    sid = await open_chat(client, user)
     response = await client.get(f"/chat/history/{sid}", params=params, headers=user["headers"])
     assert response.status_code == 422
 
 
+@pytest.mark.both_databases
 async def test_delete_history_only_touches_that_session(
     client: httpx.AsyncClient, new_user
 ) -> None:
     user = await new_user()
-    first, second = await open_session(client, user), await open_session(client, user)
-    await say(client, user, first, "привет")
-    await say(client, user, second, "пока")
+    first, second = await open_chat(client, user), await open_chat(client, user)
+    await post_message(client, user, first, "привет")
+    await post_message(client, user, second, "пока")
     response = await client.delete(f"/chat/history/{first}", headers=user["headers"])
     assert response.status_code == 204
     assert response.content == b""
@@ -207,12 +208,13 @@ async def test_delete_history_only_touches_that_session(
     assert len((await client.get(f"/chat/history/{second}", headers=user["headers"])).json()) == 2
 
 
+@pytest.mark.both_databases
 async def test_sessions_list_newest_first_with_title(client: httpx.AsyncClient, new_user) -> None:
     user, other = await new_user(), await new_user()
-    first = await open_session(client, user)
-    await say(client, user, first, "  Почему   нет солнца?  ")
-    second = await open_session(client, user)
-    await open_session(client, other)
+    first = await open_chat(client, user)
+    await post_message(client, user, first, "  Почему   нет солнца?  ")
+    second = await open_chat(client, user)
+    await open_chat(client, other)
     listed = (await client.get("/chat/sessions", headers=user["headers"])).json()
     assert [s["id"] for s in listed] == [second, first]
     assert listed[0]["title"] is None and listed[0]["last_message_at"] is None
@@ -226,18 +228,19 @@ async def test_sessions_list_newest_first_with_title(client: httpx.AsyncClient, 
 
 async def test_long_first_message_gives_a_short_title(client: httpx.AsyncClient, new_user) -> None:
     user = await new_user()
-    sid = await open_session(client, user)
-    await say(client, user, sid, "солнце " * 100)
+    sid = await open_chat(client, user)
+    await post_message(client, user, sid, "солнце " * 100)
     title = (await client.get("/chat/sessions", headers=user["headers"])).json()[0]["title"]
     assert len(title) <= 80 and title.endswith("…")
 
 
+@pytest.mark.both_databases
 async def test_deleting_a_user_cascades_to_sessions_and_messages(
     client: httpx.AsyncClient, app, new_user
 ) -> None:
     user = await new_user()
-    sid = await open_session(client, user)
-    await say(client, user, sid, "привет")
+    sid = await open_chat(client, user)
+    await post_message(client, user, sid, "привет")
     async with app.state.db.write() as session:
         await session.execute(delete(User).where(User.id == user["id"]))
     async with app.state.db.read() as session:
@@ -245,14 +248,15 @@ async def test_deleting_a_user_cascades_to_sessions_and_messages(
         assert await session.scalar(select(func.count()).select_from(Message)) == 0
 
 
+@pytest.mark.both_databases
 async def test_concurrent_writers_do_not_hit_database_is_locked(
     client: httpx.AsyncClient, new_user
 ) -> None:
     users = [await new_user() for _ in range(4)]
-    sessions = [await open_session(client, user) for user in users]
+    sessions = [await open_chat(client, user) for user in users]
     responses = await asyncio.gather(
         *(
-            say(client, user, sid, f"привет {n}")
+            post_message(client, user, sid, f"привет {n}")
             for n in range(10)
             for user, sid in zip(users, sessions, strict=True)
         )
@@ -267,17 +271,17 @@ class TestRateLimits:
 
     async def test_messages_are_limited_per_user(self, client: httpx.AsyncClient, new_user) -> None:
         user, other = await new_user(), await new_user()
-        sid = await open_session(client, user)
+        sid = await open_chat(client, user)
         for _ in range(3):
-            assert (await say(client, user, sid, "привет")).status_code == 201
-        blocked = await say(client, user, sid, "привет")
+            assert (await post_message(client, user, sid, "привет")).status_code == 201
+        blocked = await post_message(client, user, sid, "привет")
         assert blocked.status_code == 429
         assert int(blocked.headers["retry-after"]) >= 1
         # the refused message was not stored
         history = (await client.get(f"/chat/history/{sid}", headers=user["headers"])).json()
         assert len(history) == 6
-        other_sid = await open_session(client, other)
-        assert (await say(client, other, other_sid, "привет")).status_code == 201
+        other_sid = await open_chat(client, other)
+        assert (await post_message(client, other, other_sid, "привет")).status_code == 201
 
     async def test_session_creation_is_limited(self, client: httpx.AsyncClient, new_user) -> None:
         user = await new_user()
@@ -288,6 +292,7 @@ class TestRateLimits:
         assert "retry-after" in blocked.headers
 
 
+@pytest.mark.both_databases
 class TestReplyDelay:
     @pytest.fixture
     def settings_overrides(self) -> dict:
@@ -297,8 +302,8 @@ class TestReplyDelay:
         self, client: httpx.AsyncClient, app, new_user
     ) -> None:
         user = await new_user()
-        sid = await open_session(client, user)
-        request = asyncio.create_task(say(client, user, sid, "привет"))
+        sid = await open_chat(client, user)
+        request = asyncio.create_task(post_message(client, user, sid, "привет"))
         stored = 0
         for _ in range(50):  # the answer is committed before the pause starts
             await asyncio.sleep(0.02)
@@ -314,3 +319,31 @@ class TestReplyDelay:
         response = await request
         assert response.status_code == 201
         assert response.json()["answer"] == GREETING
+
+
+@pytest.mark.both_databases
+async def test_feedback_on_bot_answers(client: httpx.AsyncClient, new_user) -> None:
+    user, stranger = await new_user(), await new_user()
+    sid = await open_chat(client, user)
+    posted = await say(client, user, sid, "привет")
+    url = f"/chat/message/{posted['answer_id']}/feedback"
+    up = await client.post(url, headers=user["headers"], json={"value": 1})
+    assert up.status_code == 200 and up.json() == {"message_id": posted["answer_id"], "value": 1}
+    changed = await client.post(url, headers=user["headers"], json={"value": -1})
+    assert changed.json()["value"] == -1
+    history = (await client.get(f"/chat/history/{sid}", headers=user["headers"])).json()
+    assert history[1]["feedback"] == -1 and history[0]["feedback"] is None
+    # only the owner, only bot answers, only ±1
+    foreign = await client.post(url, headers=stranger["headers"], json={"value": 1})
+    assert foreign.status_code == 403
+    own_message = f"/chat/message/{posted['message_id']}/feedback"
+    assert (
+        await client.post(own_message, headers=user["headers"], json={"value": 1})
+    ).status_code == 422
+    for value in (0, 2, "1", None):
+        response = await client.post(url, headers=user["headers"], json={"value": value})
+        assert response.status_code == 422
+    missing = await client.post(
+        "/chat/message/999999/feedback", headers=user["headers"], json={"value": 1}
+    )
+    assert missing.status_code == 404

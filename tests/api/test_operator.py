@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from sunsupport.chat.service import HANDOFF_ON_THE_WAY, HANDOFF_QUEUED
-from tests.conftest import make_staff, open_chat, say
+from tests.support.api import make_staff, open_chat, say
 
 
 async def status_of(client: httpx.AsyncClient, user: dict, sid: str) -> str:
@@ -61,6 +61,7 @@ async def test_the_bot_stays_silent_while_a_human_has_the_chat(
     assert [m["sender_type"] for m in history] == ["user", "bot", "user", "operator", "user"]
 
 
+@pytest.mark.both_databases
 async def test_queue_lists_waiting_oldest_first_then_my_open_ones(
     client: httpx.AsyncClient, app, new_user
 ) -> None:
@@ -79,6 +80,7 @@ async def test_queue_lists_waiting_oldest_first_then_my_open_ones(
     assert all(item["username"] for item in queue)
 
 
+@pytest.mark.both_databases
 async def test_two_operators_racing_to_claim_one_wins(
     client: httpx.AsyncClient, app, new_user
 ) -> None:
@@ -126,6 +128,7 @@ async def test_release_hands_back_to_the_bot(client: httpx.AsyncClient, app, new
     assert (await say(client, user, sid, "привет"))["intent"] == "greeting"
 
 
+@pytest.mark.both_databases
 async def test_resolve_rate_and_reopen(client: httpx.AsyncClient, app, new_user) -> None:
     operator = await make_staff(app, client)
     user = await new_user()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 from loguru import logger
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from tests.conftest import PASSWORD
+from tests.support.api import PASSWORD
 
 
 async def test_health_checks_the_database(client: httpx.AsyncClient) -> None:
@@ -95,19 +97,28 @@ async def test_openapi_declares_every_status_code(client: httpx.AsyncClient) -> 
     assert {"200", "401", "429"} <= set(login)
 
 
-async def test_logs_have_one_line_per_request_and_no_secrets(
-    client: httpx.AsyncClient, settings, new_user
-) -> None:
-    user = await new_user("logwatcher")
-    await client.post("/auth/login", json={"username": "logwatcher", "password": "wrong-pass-1"})
-    await client.get("/auth/me", headers=user["headers"])
-    logger.info("user said: {}", "hello\n2026-01-01 00:00:00.000 | INFO | forged line")
-    await logger.complete()
-    text = (settings.log_dir / "app.log").read_text(encoding="utf-8")
-    assert "POST /auth/register 201" in text
-    assert "GET /auth/me 200" in text
-    assert PASSWORD not in text and "wrong-pass-1" not in text
-    assert "$argon2" not in text
-    assert user["token"] not in text
-    assert "\n2026-01-01 00:00:00.000 | INFO | forged line" not in text
-    assert "hello\\n2026-01-01" in text
+class TestLogFile:
+    """An app of its own, so the log file holds this test's requests only."""
+
+    @pytest.fixture
+    def settings_overrides(self, tmp_path: Path) -> dict:
+        return {"log_dir": tmp_path / "logs"}
+
+    async def test_logs_have_one_line_per_request_and_no_secrets(
+        self, client: httpx.AsyncClient, settings, new_user
+    ) -> None:
+        user = await new_user("logwatcher")
+        await client.post(
+            "/auth/login", json={"username": "logwatcher", "password": "wrong-pass-1"}
+        )
+        await client.get("/auth/me", headers=user["headers"])
+        logger.info("user said: {}", "hello\n2026-01-01 00:00:00.000 | INFO | forged line")
+        await logger.complete()
+        text = (settings.log_dir / "app.log").read_text(encoding="utf-8")
+        assert "POST /auth/register 201" in text
+        assert "GET /auth/me 200" in text
+        assert PASSWORD not in text and "wrong-pass-1" not in text
+        assert "$argon2" not in text
+        assert user["token"] not in text
+        assert "\n2026-01-01 00:00:00.000 | INFO | forged line" not in text
+        assert "hello\\n2026-01-01" in text

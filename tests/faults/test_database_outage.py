@@ -20,8 +20,8 @@ import httpx
 import pytest
 from sqlalchemy import make_url
 
-from tests.postgres import ADMIN_URL, fresh_database
-from tests.server.conftest import RunningServer, free_port, start_server, stop_server
+from tests.support.postgres import ADMIN_URL, fresh_database
+from tests.support.servers import RunningServer, free_port, start_server, stop_server
 
 pytestmark = [pytest.mark.server, pytest.mark.postgres]
 

@@ -8,7 +8,6 @@ documented schema. A failure prints the request that reproduces it.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.server.conftest import start_server, stop_server
+from tests.support.servers import RunningServer
 
 MAX_EXAMPLES = 25
 CHECKS = [
@@ -45,16 +44,13 @@ class LiveApi:
 
 
 @pytest.fixture(scope="module")
-def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
-    server = start_server(tmp_path_factory.mktemp("fuzz"))
-    try:
-        credentials = {"username": "fuzz" + uuid.uuid4().hex[:8], "password": "sunshine-123"}
-        with httpx.Client(base_url=server.base_url, timeout=30) as http:
-            assert http.post("/auth/register", json=credentials).status_code == 201
-            token = http.post("/auth/login", json=credentials).json()["access_token"]
-        yield LiveApi(server.base_url, {"Authorization": f"Bearer {token}"})
-    finally:
-        stop_server(server)
+def live_api(server: RunningServer) -> LiveApi:
+    """A user on the shared server (the fuzzer only ever acts as that user)."""
+    credentials = {"username": "fuzz" + uuid.uuid4().hex[:8], "password": "sunshine-123"}
+    with httpx.Client(base_url=server.base_url, timeout=30) as http:
+        assert http.post("/auth/register", json=credentials).status_code == 201
+        token = http.post("/auth/login", json=credentials).json()["access_token"]
+    return LiveApi(server.base_url, {"Authorization": f"Bearer {token}"})
 
 
 def _fuzz(operation: Any, mode: GenerationMode, api: LiveApi) -> None:

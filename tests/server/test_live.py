@@ -6,92 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
-import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
 
 import httpx
 import pytest
-from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.server.conftest import RunningServer
+from tests.support.live import create_staff, login, new_user, open_socket
+from tests.support.servers import RunningServer
 
 pytestmark = pytest.mark.server
-PASSWORD = "sunshine-123"
-
-
-def create_staff(server: RunningServer, role: str = "operator") -> dict[str, str]:
-    """Staff accounts come from the command line, as an administrator would make them."""
-    username = f"{role[:3]}{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": server.env["DATABASE_URL"]}
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sunsupport",
-            "create-user",
-            username,
-            "--role",
-            role,
-            "--password-stdin",
-        ],
-        input=PASSWORD + "\n",
-        text=True,
-        env=env,
-        cwd=server.workdir,
-        check=True,
-        capture_output=True,
-    )
-    return {"username": username, "password": PASSWORD}
-
-
-async def login(http: httpx.AsyncClient, credentials: dict[str, str]) -> dict[str, str]:
-    response = await http.post("/auth/login", json=credentials)
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
-
-
-async def new_user(http: httpx.AsyncClient) -> tuple[str, dict[str, str]]:
-    credentials = {"username": "u" + uuid.uuid4().hex[:10], "password": PASSWORD}
-    assert (await http.post("/auth/register", json=credentials)).status_code == 201
-    headers = await login(http, credentials)
-    return headers["Authorization"].split()[1], headers
-
-
-class Socket:
-    """A WebSocket client that authenticates with its first frame."""
-
-    def __init__(self, connection: ClientConnection) -> None:
-        self.connection = connection
-
-    async def next(self, kind: str, wait_seconds: float = 10, **match: Any) -> dict[str, Any]:
-        """The next frame of ``kind`` whose fields match (skipping others)."""
-
-        async def wait() -> dict[str, Any]:
-            while True:
-                frame = json.loads(await self.connection.recv())
-                if frame.get("type") != kind:
-                    continue
-                body = frame.get("message") or frame.get("session") or frame
-                if all(body.get(k) == v for k, v in match.items()):
-                    return frame
-
-        return await asyncio.wait_for(wait(), wait_seconds)
-
-
-@asynccontextmanager
-async def open_socket(
-    server: RunningServer, path: str, token: str, after_id: int = 0
-) -> AsyncIterator[Socket]:
-    url = server.base_url.replace("http://", "ws://") + path
-    async with connect(url) as connection:
-        await connection.send(json.dumps({"type": "auth", "token": token, "after_id": after_id}))
-        yield Socket(connection)
 
 
 async def test_handoff_end_to_end_over_the_live_channel(server: RunningServer) -> None:

@@ -12,9 +12,9 @@ import httpx
 import pytest
 from websockets.asyncio.client import connect
 
-from tests.postgres import fresh_database
-from tests.server.conftest import RunningServer, start_server, stop_server
-from tests.server.test_live import Socket, create_staff, login, new_user
+from tests.support.live import Socket, create_staff, login, new_user
+from tests.support.postgres import fresh_database
+from tests.support.servers import RunningServer, start_server, stop_server
 
 pytestmark = [pytest.mark.server, pytest.mark.postgres]
 

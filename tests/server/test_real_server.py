@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import sqlite3
 import stat
 import uuid
+from collections.abc import Iterator
 
 import httpx
+import pytest
 
 from sunsupport.core.config import SECRET_FILE_NAME
-from tests.server.conftest import RunningServer, start_server, stop_server
+from tests.support.servers import RunningServer, start_server, stop_server
+from tests.support.settings import SERVER_ENV
 
 
-def test_register_login_chat_over_http(server: RunningServer) -> None:
+@pytest.fixture(scope="module")
+def newcomer_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """`sunsupport migrate`, then `sunsupport serve` with every setting at its default
+    (production-strength Argon2, the documented rate limits)."""
+    defaults: dict[str, str | None] = {name: None for name in SERVER_ENV}
+    running = start_server(tmp_path_factory.mktemp("newcomer"), defaults, migrate=True)
+    yield running
+    stop_server(running)
+
+
+def test_register_login_chat_over_http(newcomer_server: RunningServer) -> None:
+    server = newcomer_server
     with httpx.Client(base_url=server.base_url, timeout=10) as http:
         username = "srv" + uuid.uuid4().hex[:8]
         credentials = {"username": username, "password": "sunshine-123"}
@@ -35,6 +50,9 @@ def test_register_login_chat_over_http(server: RunningServer) -> None:
     assert "POST /chat/message 201" in log_file.read_text(encoding="utf-8")
     secret = server.workdir / SECRET_FILE_NAME
     assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    with sqlite3.connect(server.workdir / "server.db") as conn:
+        hashed = conn.execute("SELECT hashed_password FROM users").fetchone()[0]
+    assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$"), "production Argon2 by default"
 
 
 def test_tokens_survive_a_restart(tmp_path) -> None:

@@ -11,11 +11,11 @@ from sqlalchemy import create_engine
 
 from sunsupport.core.db import Base
 from sunsupport.core.migrate import downgrade, upgrade
-from tests.conftest import make_settings
+from tests.support.settings import make_settings, sqlite_url
 
 
 def test_upgrade_on_empty_and_up_to_date_database(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path / "fresh.db", tmp_path / "logs")
+    settings = make_settings(sqlite_url(tmp_path / "fresh.db"), tmp_path / "logs")
     upgrade(settings)
     upgrade(settings)  # again: nothing to do, no error
     tables = {
@@ -29,7 +29,7 @@ def test_upgrade_on_empty_and_up_to_date_database(tmp_path: Path) -> None:
 
 def test_models_and_migrations_agree(tmp_path: Path) -> None:
     db = tmp_path / "compare.db"
-    upgrade(make_settings(db, tmp_path / "logs"))
+    upgrade(make_settings(sqlite_url(db), tmp_path / "logs"))
     engine = create_engine(f"sqlite:///{db}")
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
@@ -39,7 +39,7 @@ def test_models_and_migrations_agree(tmp_path: Path) -> None:
 
 
 def test_downgrade_to_base_and_back(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path / "roundtrip.db", tmp_path / "logs")
+    settings = make_settings(sqlite_url(tmp_path / "roundtrip.db"), tmp_path / "logs")
     upgrade(settings)
     downgrade(settings, "base")
     upgrade(settings)
@@ -61,7 +61,7 @@ def test_migrate_command_is_runnable_from_any_directory(tmp_path: Path) -> None:
 
 
 def test_handoff_migration_keeps_existing_data(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path / "old.db", tmp_path / "logs")
+    settings = make_settings(sqlite_url(tmp_path / "old.db"), tmp_path / "logs")
     upgrade(settings, "0001")
     db = sqlite3.connect(tmp_path / "old.db")
     db.execute(
@@ -86,7 +86,7 @@ def test_handoff_migration_keeps_existing_data(tmp_path: Path) -> None:
 
 
 def test_ids_are_never_reused_after_all_migrations(tmp_path: Path) -> None:
-    upgrade(make_settings(tmp_path / "ids.db", tmp_path / "logs"))
+    upgrade(make_settings(sqlite_url(tmp_path / "ids.db"), tmp_path / "logs"))
     db = sqlite3.connect(tmp_path / "ids.db")
     schema = {
         name: sql

@@ -1,0 +1,41 @@
+"""Settings for the apps and servers under test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sunsupport.core.config import Settings
+
+TEST_SECRET = "test-secret-" + "x" * 40
+
+# Environment for server processes: the same choices as make_settings.
+SERVER_ENV = {
+    "ENV": "test",
+    "ARGON2_PROFILE": "test",
+    "RATE_LIMIT_MESSAGES": "",
+    "RATE_LIMIT_SESSIONS": "",
+    "RATE_LIMIT_LOGIN_FAILURES": "",
+}
+
+
+def make_settings(database_url: str, log_dir: Path | None = None, **overrides: Any) -> Settings:
+    """Test settings: Argon2 at its cheapest (the production profile has tests of its
+    own) and the rate limits off unless a test turns one on."""
+    values: dict[str, Any] = {
+        "env": "test",
+        "argon2_profile": "test",
+        "database_url": database_url,
+        "secret_key": TEST_SECRET,
+        "rate_limit_login_failures": "",
+        "rate_limit_messages": "",
+        "rate_limit_sessions": "",
+    }
+    if log_dir is not None:
+        values["log_dir"] = log_dir
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
