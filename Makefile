@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev-stamp
 HOST ?=
 PORT ?=
 
-.PHONY: run test install install-dev migrate lint format bench browser clean lock
+.PHONY: run test install install-dev migrate lint typecheck format bench browser clean lock
 
 run: migrate ## Set everything up and start the service on http://127.0.0.1:8000
 	$(BIN)/sunsupport serve $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
@@ -15,6 +15,7 @@ run: migrate ## Set everything up and start the service on http://127.0.0.1:8000
 test: install-dev browser ## Install what the tests need and run the whole suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 install: $(STAMP)
@@ -43,6 +44,9 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+typecheck: install-dev ## mypy over src/ (settings in pyproject.toml)
+	$(BIN)/mypy
+
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
@@ -59,4 +63,4 @@ lock: install-dev ## Re-pin every dependency after changing pyproject.toml
 	$(BIN)/python -m pip freeze --exclude-editable > constraints.txt
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -8,9 +8,11 @@ from fastapi import Depends, Request, WebSocket
 from starlette.requests import HTTPConnection
 
 from sunsupport.auth import service
+from sunsupport.core.config import Settings
 from sunsupport.core.deps import SessionDep, TokenDep
 from sunsupport.core.errors import Forbidden, Unauthorized
 from sunsupport.core.security import InvalidToken, decode_access_token
+from sunsupport.core.uow import Database
 from sunsupport.live import socket
 from sunsupport.models import Role, User
 
@@ -24,11 +26,13 @@ async def user_for_token(connection: HTTPConnection, token: str | None) -> User:
     """
     if not token:
         raise Unauthorized("Not authenticated")
+    settings: Settings = connection.app.state.settings
     try:
-        claims = decode_access_token(token, connection.app.state.settings.secret_key or "")
+        claims = decode_access_token(token, settings.secret_key or "")
     except InvalidToken as exc:
         raise Unauthorized("Invalid or expired token") from exc
-    async with connection.app.state.db.read() as session:
+    database: Database = connection.app.state.db
+    async with database.read() as session:
         user = await service.user_by_id(session, claims.user_id)
     if user is None:
         raise Unauthorized("User no longer exists")

@@ -28,7 +28,8 @@ async def get_readable_session(
 
 
 def get_chat_policy(request: Request) -> ChatPolicy:
-    return request.app.state.chat_policy
+    policy: ChatPolicy = request.app.state.chat_policy
+    return policy
 
 
 OwnedSession = Annotated[ChatSession, Depends(get_owned_session)]

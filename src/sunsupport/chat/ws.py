@@ -13,6 +13,7 @@ from fastapi import APIRouter, WebSocket
 from sunsupport.auth.deps import socket_user
 from sunsupport.chat import events, service
 from sunsupport.core.errors import Forbidden, NotFound
+from sunsupport.core.uow import Database
 from sunsupport.live import socket
 from sunsupport.live.hub import STAFF_CHANNEL, Hub, session_channel
 from sunsupport.models import ChatSession, Message, User
@@ -59,7 +60,8 @@ async def _catch_up(
     websocket: WebSocket, user: User, session_id: str, after_id: int
 ) -> tuple[ChatSession, Sequence[Message]]:
     """The conversation (if the user may read it) and what the client missed."""
-    async with websocket.app.state.db.read() as session:
+    database: Database = websocket.app.state.db
+    async with database.read() as session:
         chat = await service.owned_session(session, user, session_id, staff_may_read=True)
         missed = await service.messages_after(session, chat, after_id, socket.CATCH_UP_LIMIT)
     return chat, missed

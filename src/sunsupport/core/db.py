@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, MetaData, event, make_url
+from sqlalchemy import Connection, DateTime, Dialect, MetaData, event, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -48,7 +48,7 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 READ_ONLY = "sunsupport_read_only"
 
 
-def _sqlite_on_begin(conn: Any) -> None:
+def _sqlite_on_begin(conn: Connection) -> None:
     """Writers take the write lock at BEGIN (BEGIN IMMEDIATE); readers don't lock at all.
 
     A deferred transaction that reads and then writes fails at once with "database is

@@ -16,32 +16,36 @@ from sunsupport.core.uow import Database
 
 
 def get_database(request: Request) -> Database:
-    return request.app.state.db
+    database: Database = request.app.state.db
+    return database
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request's unit of work: committed when the endpoint returns, then its
     after-commit callbacks run and its live events go out."""
-    async with request.app.state.db.write() as session:
+    async with get_database(request).write() as session:
         yield session
 
 
 async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
     """A read-only unit of work (on SQLite it never waits for writers)."""
-    async with request.app.state.db.read() as session:
+    async with get_database(request).read() as session:
         yield session
 
 
 def get_settings_dep(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def get_limiter(request: Request) -> RateLimiter:
-    return request.app.state.limiter
+    limiter: RateLimiter = request.app.state.limiter
+    return limiter
 
 
 def get_passwords(request: Request) -> PasswordHasher:
-    return request.app.state.passwords
+    passwords: PasswordHasher = request.app.state.passwords
+    return passwords
 
 
 def client_address(request: Request) -> str:

@@ -6,6 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from sunsupport.core.db import READ_ONLY
+from sunsupport.core.deps import get_database
 from sunsupport.core.errors import ServiceUnavailable, error_responses
 from sunsupport.core.schemas import HealthOut
 
@@ -16,7 +17,7 @@ router = APIRouter(tags=["health"])
 async def health(request: Request) -> HealthOut:
     """Liveness and readiness: answers ok only when the database answers."""
     try:
-        engine = request.app.state.db.engine.execution_options(**{READ_ONLY: True})
+        engine = get_database(request).engine.execution_options(**{READ_ONLY: True})
         async with engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
     except (SQLAlchemyError, OSError) as exc:

@@ -7,11 +7,14 @@ import logging
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from loguru import logger
 
 from sunsupport.core.config import Settings
+
+if TYPE_CHECKING:
+    from loguru import Record  # defined only in loguru's type stubs
 
 LOG_FORMAT = (
     "{time:YYYY-MM-DD HH:mm:ss.SSS} | {level: <8} | {extra[request_id]} | {name}: {message}"
@@ -32,7 +35,7 @@ def sanitize(text: str) -> str:
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
-def _patch(record: dict[str, Any]) -> None:
+def _patch(record: Record) -> None:
     record["message"] = sanitize(record["message"])
     record["extra"].setdefault("request_id", "-")
 
@@ -56,7 +59,7 @@ def configure_logging(settings: Settings) -> None:
     log_dir = Path(settings.log_dir)
     log_dir.mkdir(parents=True, exist_ok=True)
     logger.remove()
-    logger.configure(patcher=_patch)  # type: ignore[arg-type]
+    logger.configure(patcher=_patch)
     logger.add(sys.stderr, level=settings.log_level, format=LOG_FORMAT, colorize=False)
     logger.add(
         log_dir / "app.log",

@@ -105,7 +105,8 @@ def exposition() -> bytes:
     """The current values in the Prometheus text format; summed over workers if configured."""
     if os.environ.get(MULTIPROC_ENV):
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        # prometheus_client leaves its multiprocess module unannotated.
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         return generate_latest(registry)
     return generate_latest(REGISTRY)
 
@@ -131,6 +132,6 @@ def _forget_worker_on_shutdown(app: FastAPI) -> None:
             async with inner(application) as state:
                 yield state
         finally:
-            multiprocess.mark_process_dead(os.getpid())
+            multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
     app.router.lifespan_context = lifespan

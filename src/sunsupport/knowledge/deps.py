@@ -11,11 +11,12 @@ from sunsupport.knowledge.keeper import BotKeeper
 
 
 def get_keeper(request: Request) -> BotKeeper:
-    return request.app.state.bot_keeper
+    keeper: BotKeeper = request.app.state.bot_keeper
+    return keeper
 
 
 def get_bot(request: Request) -> KnowledgeBot:
-    return request.app.state.bot_keeper.bot
+    return get_keeper(request).bot
 
 
 BotDep = Annotated[KnowledgeBot, Depends(get_bot)]

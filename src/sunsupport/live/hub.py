@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
 Event = dict[str, Any]
@@ -60,7 +60,7 @@ class Subscription:
 class Hub(Protocol):
     async def publish(self, channel: str, event: Event) -> None: ...
 
-    def subscribe(self, channel: str) -> Any:
+    def subscribe(self, channel: str) -> AbstractAsyncContextManager[Subscription]:
         """``async with hub.subscribe(channel) as events: async for event in events``."""
         ...
 

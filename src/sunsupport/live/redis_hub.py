@@ -24,7 +24,8 @@ class RedisHub(BrokeredHub):
                 if message.get("type") == "message":
                     self._on_payload(message["data"])
         finally:
-            await pubsub.aclose()
+            # redis-py leaves PubSub.aclose unannotated.
+            await pubsub.aclose()  # type: ignore[no-untyped-call]
 
     async def _send(self, payload: str) -> None:
         await self._client.publish(self._channel, payload)

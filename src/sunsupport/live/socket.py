@@ -19,7 +19,7 @@ import functools
 from collections import deque
 from collections.abc import AsyncIterable, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec
 
 from fastapi import WebSocket, WebSocketDisconnect
 
@@ -32,6 +32,8 @@ NOT_AUTHENTICATED, FORBIDDEN, NOT_FOUND, CATCH_UP = 4401, 4403, 4404, 1013
 
 FrameHandler = Callable[[dict[str, Any]], Awaitable[None]]
 
+P = ParamSpec("P")
+
 
 @dataclass(frozen=True, slots=True)
 class Hello:
@@ -42,13 +44,13 @@ class Hello:
 
 
 def ends_quietly_on_disconnect(
-    handler: Callable[..., Awaitable[None]],
-) -> Callable[..., Awaitable[None]]:
+    handler: Callable[P, Awaitable[None]],
+) -> Callable[P, Awaitable[None]]:
     """A client may leave at any moment (even between auth and ``ready``): that ends the
     handler, it is not an error."""
 
     @functools.wraps(handler)
-    async def wrapper(*args: Any, **kwargs: Any) -> None:
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
         with contextlib.suppress(WebSocketDisconnect):
             await handler(*args, **kwargs)
 

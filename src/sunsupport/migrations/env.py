@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Literal
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
@@ -22,21 +23,24 @@ def _database_url() -> str:
     return config.attributes.get("database_url") or get_settings().database_url
 
 
-def _render_item(type_: str, obj: object, autogen_context: AutogenContext) -> str | bool:
+def _render_item(type_: str, obj: object, autogen_context: AutogenContext) -> str | Literal[False]:
     """Render our column types as plain SQLAlchemy ones: migrations never import the app."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
 
 
-def _configure(connection: Connection | None = None, **kwargs: object) -> None:
+def _configure(
+    connection: Connection | None = None, *, url: str | None = None, literal_binds: bool = False
+) -> None:
     context.configure(
         connection=connection,
+        url=url,
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        literal_binds=literal_binds,
         render_item=_render_item,
-        **kwargs,
     )
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import CursorResult, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sunsupport.models import ChatSession, SessionStatus, User
@@ -44,4 +44,6 @@ async def claim(session: AsyncSession, session_id: str, operator_id: int) -> boo
         .values(status=SessionStatus.OPEN, assignee_id=operator_id)
         .execution_options(synchronize_session=False)
     )
+    # An UPDATE without RETURNING gives a CursorResult; only that has a row count.
+    assert isinstance(result, CursorResult)
     return result.rowcount == 1

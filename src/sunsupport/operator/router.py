@@ -23,7 +23,7 @@ async def queue(session: SessionDep, operator: StaffUser) -> list[QueueItem]:
             id=chat.id,
             user_id=chat.user_id,
             username=username,
-            status=chat.status,  # type: ignore[arg-type]
+            status=chat.status,
             assignee_id=chat.assignee_id,
             title=chat.title,
             waiting_since=chat.waiting_since,

@@ -78,7 +78,12 @@ async def first_response_waits(
             ChatSession.waiting_since.is_not(None),
         )
     )
-    return [(waited, answered) for waited, answered in rows.all()]
+    # Both columns are nullable, but the WHERE clause already leaves out NULLs.
+    return [
+        (waited, answered)
+        for waited, answered in rows.all()
+        if waited is not None and answered is not None
+    ]
 
 
 async def top_intents(
@@ -91,7 +96,7 @@ async def top_intents(
         .order_by(func.count().desc(), Message.intent)
         .limit(limit)
     )
-    return [(intent, n) for intent, n in rows.all()]
+    return [(intent, n) for intent, n in rows.all() if intent is not None]  # NULLs left out above
 
 
 async def daily_counts(

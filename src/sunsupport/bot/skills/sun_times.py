@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
+from typing import Protocol
 
 from astral import Observer
 from astral.sun import elevation, sunrise, sunset
@@ -63,6 +64,12 @@ class SunTimes:
         return None
 
 
+class _SunEvent(Protocol):
+    """astral's :func:`~astral.sun.sunrise` or :func:`~astral.sun.sunset`."""
+
+    def __call__(self, observer: Observer, *, date: date, tzinfo: tzinfo) -> datetime: ...
+
+
 def compute(city: City, day: date) -> SunTimes:
     observer = Observer(latitude=city.latitude, longitude=city.longitude)
     tz = city.tzinfo
@@ -75,7 +82,7 @@ def compute(city: City, day: date) -> SunTimes:
     return SunTimes(city, day, rise, set_, polar)
 
 
-def _event(func, observer: Observer, day: date, tz) -> datetime | None:  # type: ignore[no-untyped-def]
+def _event(func: _SunEvent, observer: Observer, day: date, tz: tzinfo) -> datetime | None:
     """astral raises ValueError when the event does not happen that day (polar night/day).
 
     astral computes for the UTC date, so for zones far from UTC the result may land
