@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from importlib.resources import files
-from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
-from fastapi.staticfiles import StaticFiles
 from loguru import logger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -40,11 +36,10 @@ from sunsupport.metrics import install_metrics
 from sunsupport.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from sunsupport.operator import service as operators
 from sunsupport.operator.router import router as operator_router
+from sunsupport.pages import install_pages
 from sunsupport.ratelimit import RateLimiter
 
-STATIC_DIR = Path(str(files("sunsupport") / "static"))
 GAUGE_REFRESH_SECONDS = 15
-PAGES = {"/": "index.html", "/operator": "operator.html", "/admin": "admin.html"}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -108,21 +103,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router)
     install_docs(app)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-
-    for path, page in PAGES.items():
-        app.add_api_route(
-            path, _page(STATIC_DIR / page), methods=["GET", "HEAD"], include_in_schema=False
-        )
+    install_pages(app)
 
     return app
-
-
-def _page(path: Path) -> Callable[[], Awaitable[FileResponse]]:
-    async def serve_page() -> FileResponse:
-        return FileResponse(path)
-
-    return serve_page
 
 
 def _live_backend(settings: Settings) -> str:
