@@ -33,7 +33,7 @@ class Page:
 
 
 PAGES = (
-    Page("/", "chat.html", "/static/app.js"),
+    Page("/", "chat.html", "/static/chat/main.js"),
     Page("/operator", "operator.html", "/static/operator.js"),
     Page("/admin", "admin.html", "/static/admin.js"),
 )

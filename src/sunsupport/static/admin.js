@@ -1,9 +1,9 @@
 // Admin page (/admin): the "misunderstood" inbox, canned replies, statistics with an SVG chart.
 
-import { api, ApiError } from "/static/api.js";
-import { describeError } from "/static/messages.js";
+import { api, ApiError } from "/static/common/api.js";
+import { describeError } from "/static/common/errors.js";
 import { startStaffPage } from "/static/staff.js";
-import { $, el } from "/static/ui.js";
+import { $, el } from "/static/common/ui.js";
 
 const PAGE = 50;
 const REASONS = { fallback: "не понял", low_confidence: "не уверен", downvote: "👎" };

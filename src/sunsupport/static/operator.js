@@ -1,11 +1,13 @@
 // Operator console (/operator): the live queue, a conversation view, claim / reply /
 // release / resolve, canned replies by "/shortcut". Plain ES modules, no build step.
 
-import { api, ApiError, tokenStore } from "/static/api.js";
-import { describeError } from "/static/messages.js";
-import { LiveSocket, throttle, CLOSE_UNAUTHORIZED } from "/static/live.js";
+import { api, ApiError, tokenStore } from "/static/common/api.js";
+import { describeError } from "/static/common/errors.js";
+import { LiveSocket, throttle, CLOSE_UNAUTHORIZED } from "/static/common/live.js";
 import { startStaffPage } from "/static/staff.js";
-import { $, el, messageNode, waitingText } from "/static/ui.js";
+import { messageNode } from "/static/common/messages.js";
+import { waitingText } from "/static/common/status.js";
+import { $, el } from "/static/common/ui.js";
 
 const LABELS = { user: "Клиент", bot: "Бот", operator: "Оператор" };
 const STATUS_LABELS = {

@@ -1,9 +1,9 @@
 // Shared shell of the staff pages (/operator, /admin): login form, role check, logout.
 // The token is the same localStorage entry as the user page's (`sunsupport.token`).
 
-import { api, ApiError, onUnauthorized, tokenStore } from "/static/api.js";
-import { describeError, SESSION_EXPIRED } from "/static/messages.js";
-import { $ } from "/static/ui.js";
+import { api, ApiError, onUnauthorized, tokenStore } from "/static/common/api.js";
+import { describeError, SESSION_EXPIRED } from "/static/common/errors.js";
+import { $ } from "/static/common/ui.js";
 
 /**
  * @param {object} options
