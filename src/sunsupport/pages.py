@@ -34,8 +34,8 @@ class Page:
 
 PAGES = (
     Page("/", "chat.html", "/static/chat/main.js"),
-    Page("/operator", "operator.html", "/static/operator.js"),
-    Page("/admin", "admin.html", "/static/admin.js"),
+    Page("/operator", "operator.html", "/static/operator/main.js"),
+    Page("/admin", "admin.html", "/static/admin/main.js"),
 )
 
 # A static import at the start of a line: `import {...} from "..."` or `import "..."`.
