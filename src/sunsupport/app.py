@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from importlib.resources import files
-from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
-from fastapi.staticfiles import StaticFiles
 from loguru import logger
 
 from sunsupport import __version__
@@ -28,6 +24,7 @@ from sunsupport.core.health import router as health_router
 from sunsupport.core.logging import configure_logging
 from sunsupport.core.metrics import install_metrics
 from sunsupport.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from sunsupport.core.pages import install_pages
 from sunsupport.core.ratelimit import RateLimiter
 from sunsupport.core.security import PasswordHasher
 from sunsupport.core.uow import Database
@@ -38,9 +35,6 @@ from sunsupport.operator.router import router as operator_router
 from sunsupport.operator.tasks import refresh_queue_gauge
 from sunsupport.operator.ws import router as staff_socket_router
 from sunsupport.stats.router import router as stats_router
-
-STATIC_DIR = Path(str(files("sunsupport") / "static"))
-PAGES = {"/": "index.html", "/operator": "operator.html", "/admin": "admin.html"}
 
 
 def create_app(
@@ -110,18 +104,6 @@ def create_app(
     ):
         app.include_router(router)
     install_docs(app)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-
-    for path, page in PAGES.items():
-        app.add_api_route(
-            path, _page(STATIC_DIR / page), methods=["GET", "HEAD"], include_in_schema=False
-        )
+    install_pages(app)
 
     return app
-
-
-def _page(path: Path) -> Callable[[], Awaitable[FileResponse]]:
-    async def serve_page() -> FileResponse:
-        return FileResponse(path)
-
-    return serve_page

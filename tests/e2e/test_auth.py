@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import UI, Account, new_username
+from tests.support.browser import UI, Account, new_username
 
 pytestmark = pytest.mark.e2e
 

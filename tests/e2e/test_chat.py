@@ -7,7 +7,7 @@ import json
 import pytest
 from playwright.sync_api import Route, expect
 
-from .conftest import UI, Account, new_username
+from tests.support.browser import UI, Account, new_username
 
 pytestmark = pytest.mark.e2e
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import UI, Account, new_username
+from tests.support.browser import UI, Account, new_username
 
 pytestmark = pytest.mark.e2e
 

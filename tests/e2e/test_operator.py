@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import WebSocketRoute, expect
 
-from .conftest import UI, Account, api_call, seed_token
+from tests.support.browser import UI, Account, api_call, seed_token
 
 pytestmark = pytest.mark.e2e
 

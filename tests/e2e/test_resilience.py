@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import UI
+from tests.support.browser import UI
 
 pytestmark = pytest.mark.e2e
 

@@ -1,4 +1,7 @@
-// Russian texts for every failure the page can meet.
+// Russian texts for every failure a page can meet, and the page's one error element.
+
+import { ApiError } from "/static/common/api.js";
+import { $ } from "/static/common/ui.js";
 
 export const SESSION_EXPIRED = "Сессия истекла, войдите снова.";
 
@@ -110,4 +113,21 @@ export function describeError(error, action) {
       break;
   }
   return generic(error ?? {});
+}
+
+/** Show `text` in the page's single error element (#error); null hides it. */
+export function setError(text) {
+  const node = $("error");
+  node.textContent = text ?? "";
+  node.hidden = !text;
+}
+
+/**
+ * Show a failure of `action` in Russian, except an expired token, which already sent the
+ * user to the login form. `describe` (error, action) → text; pages add their own cases.
+ */
+export function report(error, action, describe = describeError) {
+  if (error?.handled) return;
+  if (!(error instanceof ApiError)) console.warn(error); // a bug, not a server answer
+  setError(describe(error, action));
 }

@@ -1,0 +1,196 @@
+// The "misunderstood" inbox: what the bot did not understand, was unsure of, or got a 👎
+// for. Teach the bot an intent for a phrase, or dismiss it; 50 a page.
+
+import { api } from "/static/common/api.js";
+import { setError } from "/static/common/errors.js";
+import { $, el } from "/static/common/ui.js";
+import { percent } from "/static/admin/format.js";
+import { notify, report } from "/static/admin/report.js";
+
+const PAGE = 50;
+const REASONS = { fallback: "не понял", low_confidence: "не уверен", downvote: "👎" };
+const STATUS_NAMES = { new: "новое", resolved: "разобрано", dismissed: "отклонено" };
+const dateTime = new Intl.DateTimeFormat("ru-RU", { dateStyle: "medium", timeStyle: "short" });
+
+const dom = {
+  status: $("inbox-status"),
+  refresh: $("inbox-refresh"),
+  list: $("inbox-list"),
+  empty: $("inbox-empty"),
+  prev: $("inbox-prev"),
+  next: $("inbox-next"),
+  page: $("inbox-page"),
+};
+let intents = [];
+let offset = 0;
+let seq = 0;
+
+/** The intents the bot knows, for the "teach" choice. */
+export async function loadIntents() {
+  try {
+    intents = ((await api.intents()) ?? []).map((i) => i.id);
+  } catch (error) {
+    report(error, "sessions");
+  }
+}
+
+export function clearInbox() {
+  dom.list.replaceChildren();
+}
+
+function bestIntent(item) {
+  if (item.intent && item.intent !== "fallback") return item.intent;
+  const guess = (item.guesses ?? []).find((g) => g.intent && g.intent !== "fallback");
+  return guess?.intent ?? "";
+}
+
+function inboxNode(item) {
+  const row = el("li", {
+    className: "inbox-item",
+    attrs: { "data-testid": "inbox-item", "data-item-id": String(item.id) },
+  });
+  const head = el("div", { className: "inbox-head" });
+  head.append(
+    el("span", {
+      className: `reason reason--${item.reason}`,
+      text: REASONS[item.reason] ?? item.reason,
+      attrs: { "data-testid": "inbox-reason" },
+    }),
+    el("time", {
+      className: "inbox-when",
+      text: dateTime.format(new Date(item.created_at)),
+      attrs: { datetime: item.created_at },
+    }),
+  );
+  if (item.status !== "new") head.append(el("span", { className: "inbox-status", text: STATUS_NAMES[item.status] }));
+  const text = el("p", { className: "inbox-text", text: item.text, attrs: { "data-testid": "inbox-text" } });
+
+  const facts = el("p", { className: "inbox-facts" });
+  const answered = item.intent ? `ответ бота: ${item.intent} (${percent(item.confidence)})` : "";
+  const guesses = (item.guesses ?? [])
+    .slice(0, 3)
+    .map((g) => `${g.intent} ${percent(g.confidence)}`)
+    .join(", ");
+  facts.textContent = [answered, guesses && `догадки: ${guesses}`].filter(Boolean).join(" · ");
+
+  row.append(head, text);
+  if (facts.textContent) row.append(facts);
+  row.append(actionsNode(item));
+  return row;
+}
+
+/** Open the conversation, choose an intent and teach it, dismiss. */
+function actionsNode(item) {
+  const actions = el("div", { className: "inbox-actions" });
+  if (item.session_id) {
+    actions.append(
+      el("a", {
+        className: "btn btn-link",
+        text: "Открыть разговор",
+        attrs: { href: `/operator#session=${encodeURIComponent(item.session_id)}`, "data-testid": "inbox-link" },
+      }),
+    );
+  }
+  const selectId = `teach-${item.id}`;
+  const label = el("label", { className: "visually-hidden", text: "Намерение", attrs: { for: selectId } });
+  const select = el("select", { className: "select", attrs: { id: selectId, "data-testid": "teach-intent" } });
+  select.append(el("option", { text: "— намерение —", attrs: { value: "" } }));
+  const preferred = bestIntent(item);
+  for (const intent of intents) {
+    if (intent === "fallback") continue;
+    const option = el("option", { text: intent, attrs: { value: intent } });
+    if (intent === preferred) option.selected = true;
+    select.append(option);
+  }
+  const teach = el("button", {
+    className: "btn btn-primary btn-small",
+    text: "Научить",
+    attrs: { type: "button", "data-testid": "teach", "data-action": "teach" },
+  });
+  actions.append(label, select, teach);
+  if (item.status !== "dismissed") {
+    actions.append(
+      el("button", {
+        className: "btn btn-secondary btn-small",
+        text: "Отклонить",
+        attrs: { type: "button", "data-testid": "dismiss", "data-action": "dismiss" },
+      }),
+    );
+  }
+  return actions;
+}
+
+export async function loadInbox() {
+  const mine = ++seq;
+  const status = dom.status.value;
+  dom.list.setAttribute("aria-busy", "true");
+  try {
+    const items = (await api.misunderstood(status, { limit: PAGE + 1, offset })) ?? [];
+    if (mine !== seq) return;
+    if (!items.length && offset > 0) {
+      offset = Math.max(0, offset - PAGE);
+      await loadInbox();
+      return;
+    }
+    dom.list.replaceChildren(...items.slice(0, PAGE).map(inboxNode));
+    dom.empty.hidden = items.length > 0;
+    dom.prev.disabled = offset === 0;
+    dom.next.disabled = items.length <= PAGE;
+    dom.page.textContent = `Страница ${offset / PAGE + 1}`;
+  } catch (error) {
+    if (mine === seq) report(error, "inbox");
+  } finally {
+    if (mine === seq) dom.list.setAttribute("aria-busy", "false");
+  }
+}
+
+function removeItem(row) {
+  const next = row.nextElementSibling ?? row.previousElementSibling;
+  row.remove();
+  next?.querySelector("select")?.focus();
+  if (!dom.list.childElementCount) loadInbox();
+}
+
+dom.list.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-action]");
+  if (!button) return;
+  const row = button.closest("[data-item-id]");
+  const id = row.dataset.itemId;
+  setError(null);
+  button.disabled = true;
+  try {
+    if (button.dataset.action === "teach") {
+      const intent = row.querySelector("select").value;
+      if (!intent) {
+        setError("Выберите намерение, которому научить бота.");
+        row.querySelector("select").focus();
+        return;
+      }
+      await api.teach(id, intent);
+      notify(`Готово: бот теперь отвечает на эту фразу как на «${intent}».`);
+    } else {
+      await api.setInboxStatus(id, "dismissed");
+      notify("Отклонено.");
+    }
+    if (dom.status.value === "new" || button.dataset.action === "dismiss") removeItem(row);
+    else loadInbox();
+  } catch (error) {
+    report(error, button.dataset.action);
+  } finally {
+    button.disabled = false;
+  }
+});
+
+dom.status.addEventListener("change", () => {
+  offset = 0;
+  loadInbox();
+});
+dom.refresh.addEventListener("click", loadInbox);
+dom.prev.addEventListener("click", () => {
+  offset = Math.max(0, offset - PAGE);
+  loadInbox();
+});
+dom.next.addEventListener("click", () => {
+  offset += PAGE;
+  loadInbox();
+});

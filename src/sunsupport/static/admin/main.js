@@ -1,0 +1,32 @@
+// Admin page (/admin): the "misunderstood" inbox, canned replies, statistics with an SVG
+// chart. This module signs the admin in and wires the tabs to their panels.
+
+import { startAuth } from "/static/common/auth.js";
+import { setError } from "/static/common/errors.js";
+import { clearCanned, loadCanned } from "/static/admin/canned.js";
+import { clearInbox, loadInbox, loadIntents } from "/static/admin/inbox.js";
+import { forgetStats, setDefaultPeriod, showStats } from "/static/admin/stats.js";
+import { onTabShown, showTab, tabFromHash } from "/static/admin/tabs.js";
+
+onTabShown("stats", showStats);
+onTabShown("canned", loadCanned);
+
+async function enterAdmin() {
+  setDefaultPeriod();
+  await loadIntents();
+  showTab(tabFromHash());
+  await loadInbox();
+}
+
+startAuth({
+  roles: ["admin"],
+  mainViewId: "admin-view",
+  errorSlotId: "admin-error-slot",
+  onEnter: enterAdmin,
+  onLeave: () => {
+    clearInbox();
+    clearCanned();
+    forgetStats();
+    setError(null);
+  },
+});

@@ -1,0 +1,85 @@
+// The open chat's live channel: operator replies, status changes, titles and typing arrive
+// here. While a send or a history load is under way, events wait and then apply in order.
+
+import { api, tokenStore } from "/static/common/api.js";
+import { CLOSE_UNAUTHORIZED, LiveSocket, throttle } from "/static/common/live.js";
+import { hideOperatorTyping, showOperatorTyping, updateChrome } from "/static/chat/chrome.js";
+import { biggestId, nearBottom, renderMessage, scrollToBottom } from "/static/chat/messages.js";
+import { setRating } from "/static/chat/rating.js";
+import { retitle } from "/static/chat/sessions.js";
+import { openChat } from "/static/chat/state.js";
+import { setStatus } from "/static/chat/status.js";
+import { renderSuggestions } from "/static/chat/suggestions.js";
+
+const TYPING_SEND_MS = 2000; // at most one typing frame per this interval
+
+let live = null; // LiveSocket for the open chat
+let backlog = []; // live events held while a send or a history load is under way
+
+export function stopLive() {
+  live?.stop();
+  live = null;
+  backlog = [];
+  hideOperatorTyping();
+}
+
+export function startLive(id) {
+  stopLive();
+  live = new LiveSocket(`/ws/chat/${encodeURIComponent(id)}`, {
+    token: () => tokenStore.get(),
+    afterId: biggestId,
+    onEvent: (frame) => {
+      if (id !== openChat.id) return;
+      if (openChat.pending || !openChat.loaded) backlog.push(frame);
+      else applyLive(frame);
+    },
+    onFatal: (code) => {
+      // An expired token: any API call now answers 401 and brings the login form.
+      if (code === CLOSE_UNAUTHORIZED) api.me().catch(() => {});
+    },
+  });
+}
+
+/** Apply the events that waited. */
+export function flushLive() {
+  const frames = backlog;
+  backlog = [];
+  for (const frame of frames) applyLive(frame);
+}
+
+/** Tell the operator the user is typing (throttled). */
+export const sendTyping = throttle(() => live?.send({ type: "typing" }), TYPING_SEND_MS);
+
+function applyLive(frame) {
+  switch (frame.type) {
+    case "ready":
+      if (frame.session?.id === openChat.id) setStatus(frame.session.status);
+      break;
+    case "message": {
+      const m = frame.message;
+      if (!m || m.session_id !== openChat.id) return;
+      const stick = nearBottom();
+      if (m.sender_type === "operator") hideOperatorTyping();
+      if (!renderMessage(m)) return; // already on screen (the POST answer brought it)
+      if (m.sender_type !== "user") renderSuggestions([]);
+      updateChrome();
+      if (stick || m.sender_type === "operator") scrollToBottom();
+      break;
+    }
+    case "session": {
+      const session = frame.session;
+      if (!session || session.id !== openChat.id) return;
+      retitle(session.id, session.title);
+      if (session.status !== "resolved") setRating(null);
+      setStatus(session.status);
+      break;
+    }
+    case "typing":
+      if (frame.session_id === openChat.id && frame.sender_type === "operator") {
+        showOperatorTyping();
+      }
+      break;
+    default:
+      break;
+  }
+}

@@ -1,0 +1,86 @@
+// "Солнце · техподдержка": the user's chat page (/). Plain ES modules, no build step,
+// nothing loaded from other hosts. This module signs the user in and wires the panels
+// together; each panel module owns its part of the page.
+
+import { api } from "/static/common/api.js";
+import { isSignedIn, startAuth } from "/static/common/auth.js";
+import { report, setError } from "/static/common/errors.js";
+import { $ } from "/static/common/ui.js";
+import { updateChrome } from "/static/chat/chrome.js";
+import { clearComposer, focusInput, restoreDraft, send } from "/static/chat/composer.js";
+import { closeConversation, openSession } from "/static/chat/conversation.js";
+import { closeDrawer, showMenuButton } from "/static/chat/drawer.js";
+import { addSession, chatToOpen, forgetSessions, onSessionPicked, refreshSessions } from "/static/chat/sessions.js";
+import { openChat } from "/static/chat/state.js";
+import { onSuggestionPicked, renderSuggestions } from "/static/chat/suggestions.js";
+
+/** Signed in: list the chats and open the last one (or a new one). */
+async function enterChat() {
+  let loaded;
+  openChat.ready = new Promise((resolve) => {
+    loaded = resolve;
+  });
+  restoreDraft();
+  try {
+    await refreshSessions();
+    let target = chatToOpen();
+    if (!target) {
+      target = (await api.createSession()).id;
+      await refreshSessions();
+    }
+    await openSession(target);
+  } catch (error) {
+    report(error, "sessions");
+  } finally {
+    loaded();
+  }
+  if (isSignedIn()) focusInput();
+}
+
+/** Signed out: nothing of the last user stays on the page. */
+function resetChat() {
+  forgetSessions();
+  closeConversation();
+  clearComposer();
+  renderSuggestions([]);
+  updateChrome();
+}
+
+async function newSession() {
+  try {
+    const session = await api.createSession();
+    setError(null);
+    await refreshSessions().catch(() => {});
+    addSession(session);
+    closeDrawer(false);
+    await openSession(session.id);
+    focusInput();
+  } catch (error) {
+    report(error, "new-session");
+  }
+}
+
+onSessionPicked((id) => {
+  closeDrawer(false);
+  if (id !== openChat.id) openSession(id);
+  focusInput();
+});
+
+onSuggestionPicked((text) => {
+  send(text);
+  focusInput();
+});
+
+$("new-session").addEventListener("click", newSession);
+
+startAuth({
+  mainViewId: "chat-view",
+  mainViewName: "chat",
+  errorSlotId: "chat-error-slot",
+  onEnter: enterChat,
+  onLeave: resetChat,
+  onView: (view) => {
+    showMenuButton(view === "main");
+    closeDrawer(false);
+  },
+});

@@ -1,0 +1,99 @@
+// The sidebar: the user's chats, newest first. The open one is marked and names the chat;
+// the last one opened is remembered per user for the next visit.
+
+import { api } from "/static/common/api.js";
+import { currentUser } from "/static/common/auth.js";
+import { shortWhen } from "/static/common/dates.js";
+import { $, el } from "/static/common/ui.js";
+import { openChat } from "/static/chat/state.js";
+
+const LAST_SESSION_KEY = "sunsupport.lastSession"; // + ":" + user id
+
+const list = $("session-list");
+const chatTitle = $("chat-title");
+let sessions = [];
+let picked = () => {};
+
+function lastSessionKey() {
+  return `${LAST_SESSION_KEY}:${currentUser()?.id ?? ""}`;
+}
+
+export function rememberSession(id) {
+  try {
+    localStorage.setItem(lastSessionKey(), id);
+  } catch {
+    /* storage disabled */
+  }
+}
+
+/** The chat to open: the one last opened, if it still exists, else the newest. */
+export function chatToOpen() {
+  let remembered = null;
+  try {
+    remembered = localStorage.getItem(lastSessionKey());
+  } catch {
+    /* storage disabled */
+  }
+  return sessions.find((s) => s.id === remembered)?.id ?? sessions[0]?.id;
+}
+
+/** One sidebar entry (a real button inside a list item). */
+function sessionNode(session, active) {
+  const item = el("li", { className: "session-row" });
+  const button = el("button", {
+    className: "session-item",
+    attrs: { type: "button", "data-testid": "session-item", "data-session-id": session.id },
+  });
+  if (active) button.setAttribute("aria-current", "true");
+  const title = session.title?.trim() || "Новый чат";
+  // The date is drawn by CSS from data-when, so the button's text is exactly the title.
+  const when = el("span", { className: "session-when", attrs: { "aria-hidden": "true" } });
+  when.dataset.when = shortWhen(session.last_message_at || session.created_date);
+  button.append(el("span", { className: "session-title", text: title }), when);
+  button.title = title;
+  item.append(button);
+  return item;
+}
+
+export function renderSessions() {
+  const nodes = sessions.map((s) => sessionNode(s, s.id === openChat.id));
+  list.replaceChildren(...nodes);
+  const current = sessions.find((s) => s.id === openChat.id);
+  chatTitle.textContent = current?.title?.trim() || "Новый чат";
+}
+
+export async function refreshSessions() {
+  sessions = (await api.listSessions(50)) ?? [];
+  renderSessions();
+}
+
+/** A chat just created: listed first even if the list did not come back with it. */
+export function addSession(session) {
+  if (!sessions.some((s) => s.id === session.id)) {
+    sessions.unshift({ id: session.id, created_date: session.created_date, title: null });
+  }
+}
+
+/** A chat's new title (it is named after its first message). */
+export function retitle(id, title) {
+  const known = sessions.find((s) => s.id === id);
+  if (known && known.title !== title) {
+    known.title = title;
+    renderSessions();
+  }
+}
+
+export function forgetSessions() {
+  sessions = [];
+  list.replaceChildren();
+}
+
+/** `handler(id)` runs when a chat in the list is pressed. */
+export function onSessionPicked(handler) {
+  picked = handler;
+}
+
+list.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-session-id]");
+  if (button) picked(button.dataset.sessionId);
+});

@@ -1,0 +1,164 @@
+// Signing in, for every page: the login form (with registration on the user's page), the
+// role check of the staff pages, logout, and an expired session sending the user back to the
+// form with «Сессия истекла, войдите снова.». One implementation for all three pages.
+//
+// Views, in #app[data-view]: "loading" until the stored token is checked, then "login",
+// "denied" (signed in without an allowed role; staff pages only) or the page's main view.
+// The token is the localStorage entry `sunsupport.token` (api.js), shared by all pages.
+
+import { api, onUnauthorized, tokenStore } from "/static/common/api.js";
+import { report, SESSION_EXPIRED, setError, validateCredentials } from "/static/common/errors.js";
+import { $ } from "/static/common/ui.js";
+
+let view = "loading";
+let user = null;
+
+/** The signed-in user ({ id, username, role }) while the main view shows, else null. */
+export function currentUser() {
+  return user;
+}
+
+/** Whether the page's main view shows (the user is signed in and let in). */
+export function isSignedIn() {
+  return view === "main";
+}
+
+/**
+ * Start the page: check the stored token, then show the main view or the login form.
+ * @param {object} options
+ * @param {string[]|null} [options.roles]  roles let in (null: everyone signed in)
+ * @param {string} options.mainViewId      the element shown once signed in
+ * @param {string} [options.mainViewName]  its #app[data-view] value (the CSS keys on it)
+ * @param {string} options.errorSlotId     where the error element goes in the main view
+ * @param {(user: object) => Promise<void>|void} options.onEnter  fill the main view
+ * @param {() => void} options.onLeave     stop sockets and timers, clear the screen
+ * @param {(view: string) => void} [options.onView]  after every change of view
+ */
+export function startAuth({
+  roles = null,
+  mainViewId,
+  mainViewName = "main",
+  errorSlotId,
+  onEnter,
+  onLeave,
+  onView = () => {},
+}) {
+  const dom = {
+    app: $("app"),
+    loginView: $("login-view"),
+    deniedView: $("denied-view"),
+    deniedName: $("denied-name"),
+    mainView: $(mainViewId),
+    loginForm: $("login-form"),
+    username: $("login-username"),
+    password: $("login-password"),
+    userBox: $("user-box"),
+    userName: $("user-name"),
+    error: $("error"),
+    loginErrorSlot: $("login-error-slot"),
+    mainErrorSlot: $(errorSlotId),
+  };
+  let busy = false;
+
+  function showView(next) {
+    view = next;
+    dom.app.dataset.view = next === "main" ? mainViewName : next;
+    dom.loginView.hidden = next !== "login";
+    if (dom.deniedView) dom.deniedView.hidden = next !== "denied";
+    dom.mainView.hidden = next !== "main";
+    dom.userBox.hidden = next !== "main";
+    if (next === "login") dom.loginErrorSlot.append(dom.error);
+    if (next === "main") dom.mainErrorSlot.append(dom.error);
+    onView(next);
+  }
+
+  function showLogin(message = null) {
+    user = null;
+    dom.userName.textContent = "";
+    onLeave();
+    showView("login");
+    setError(message);
+    dom.password.value = "";
+    dom.username.focus();
+  }
+
+  onUnauthorized(() => {
+    tokenStore.clear();
+    if (view === "login") return;
+    showLogin(SESSION_EXPIRED);
+  });
+
+  async function enter() {
+    const me = await api.me();
+    if (roles && !roles.includes(me.role)) {
+      onLeave();
+      dom.deniedName.textContent = me.username;
+      showView("denied");
+      return;
+    }
+    user = me;
+    dom.userName.textContent = me.username;
+    setError(null);
+    showView("main");
+    await onEnter(me);
+  }
+
+  function setBusy(value) {
+    busy = value;
+    dom.loginForm.setAttribute("aria-busy", String(value));
+    dom.loginForm.classList.toggle("is-busy", value);
+  }
+
+  dom.loginForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (busy) return;
+    const registering = event.submitter?.value === "register";
+    const username = dom.username.value.trim();
+    const password = dom.password.value;
+    const problem = validateCredentials(username, password, registering);
+    if (problem) {
+      setError(problem.text);
+      (problem.field === "username" ? dom.username : dom.password).focus();
+      return;
+    }
+    setError(null);
+    setBusy(true);
+    let stage = registering ? "register" : "login";
+    try {
+      if (registering) await api.register(username, password);
+      stage = "login";
+      const { access_token: token } = await api.login(username, password);
+      tokenStore.set(token);
+      dom.password.value = "";
+      await enter();
+    } catch (error) {
+      if (view === "login") {
+        report(error, stage);
+        if (stage === "login" || error?.status === 409) dom.password.select();
+      }
+    } finally {
+      setBusy(false);
+    }
+  });
+
+  const logout = () => {
+    tokenStore.clear();
+    showLogin(null);
+  };
+  $("logout").addEventListener("click", logout);
+  $("denied-logout")?.addEventListener("click", logout);
+
+  (async () => {
+    if (!tokenStore.get()) {
+      showLogin(null);
+      return;
+    }
+    try {
+      await enter();
+    } catch (error) {
+      if (error?.handled) return; // onUnauthorized showed the login form
+      showLogin(null);
+      report(error, "sessions");
+    }
+  })();
+}

@@ -1,0 +1,211 @@
+// The open conversation: its messages, who has it, and claim / release / resolve. Opened
+// from the queue or by a link (/operator#session=<id>, the admin page's inbox links).
+
+import { api } from "/static/common/api.js";
+import { currentUser } from "/static/common/auth.js";
+import { setError } from "/static/common/errors.js";
+import { insertInOrder, messageNode, messageRow } from "/static/common/messages.js";
+import { staffStatusText } from "/static/common/status.js";
+import { $, nearBottom, scrollToBottom as scrollDown } from "/static/common/ui.js";
+import { closeCanned } from "/static/operator/canned.js";
+import { report, TAKEN } from "/static/operator/errors.js";
+import { applySession, focusSelected, markSelected, queueItem } from "/static/operator/queue.js";
+
+const LABELS = { user: "Клиент", bot: "Бот", operator: "Оператор" };
+const HISTORY_LIMIT = 500;
+const TYPING_SHOWN_MS = 4000;
+
+const dom = {
+  app: $("app"),
+  empty: $("conv-empty"),
+  conv: $("conv"),
+  back: $("conv-back"),
+  title: $("conv-title"),
+  user: $("conv-user"),
+  status: $("conv-status"),
+  claim: $("claim"),
+  release: $("release"),
+  resolve: $("resolve"),
+  scroller: $("conv-scroller"),
+  messages: $("conv-messages"),
+  typing: $("conv-typing"),
+  input: $("operator-input"),
+  send: $("operator-send"),
+};
+
+let selectedId = null;
+let selected = null; // the open conversation's session payload
+let takenByOther = false;
+let loadSeq = 0;
+let typingTimer = null;
+
+/** The open conversation's id, or null. */
+export function openId() {
+  return selectedId;
+}
+
+/** Whether I may answer: the conversation is open and mine (an admin may answer any). */
+export function isMine() {
+  const s = selected;
+  const me = currentUser();
+  return Boolean(s && s.status === "open" && (s.assignee_id === me?.id || me?.role === "admin"));
+}
+
+function assignedElsewhere(session) {
+  return session.status === "open" && session.assignee_id !== currentUser()?.id;
+}
+
+export async function select(id) {
+  const seq = ++loadSeq;
+  selectedId = id;
+  selected = queueItem(id) ?? { id };
+  takenByOther = false;
+  hideTyping();
+  closeCanned();
+  setError(null);
+  markSelected(id);
+  dom.empty.hidden = true;
+  dom.conv.hidden = false;
+  dom.app.classList.add("conv-open");
+  dom.messages.replaceChildren();
+  renderChrome();
+  if (location.hash !== `#session=${encodeURIComponent(id)}`) {
+    history.replaceState(null, "", `#session=${encodeURIComponent(id)}`);
+  }
+  dom.messages.setAttribute("aria-busy", "true");
+  try {
+    const [detail, items] = await Promise.all([
+      api.sessionDetail(id),
+      api.history(id, { limit: HISTORY_LIMIT }),
+    ]);
+    if (seq !== loadSeq) return;
+    selected = { ...(queueItem(id) ?? {}), ...detail };
+    takenByOther = assignedElsewhere(detail);
+    for (const m of items ?? []) renderMessage(m);
+    renderChrome();
+    scrollToBottom();
+  } catch (error) {
+    if (seq !== loadSeq) return;
+    report(error, "history");
+  } finally {
+    if (seq === loadSeq) dom.messages.setAttribute("aria-busy", "false");
+  }
+}
+
+/** Signed out: no conversation open. */
+export function closeConversation() {
+  selectedId = null;
+  selected = null;
+  loadSeq += 1;
+  dom.messages.replaceChildren();
+  dom.conv.hidden = true;
+  dom.empty.hidden = false;
+  dom.app.classList.remove("conv-open");
+}
+
+/** Title, client, status line, the buttons that apply, and whether the composer is mine. */
+export function renderChrome() {
+  const s = selected ?? {};
+  const item = queueItem(selectedId);
+  dom.title.textContent = s.title?.trim() || "Без темы";
+  dom.user.textContent = item?.username ?? s.username ?? `клиент №${s.user_id ?? "?"}`;
+  dom.status.textContent = staffStatusText(s, takenByOther);
+  dom.conv.dataset.status = s.status ?? "";
+  dom.claim.hidden = s.status !== "pending_human";
+  const mine = isMine();
+  dom.release.hidden = !mine;
+  dom.resolve.hidden = !(mine || s.status === "pending_human");
+  dom.input.disabled = !mine;
+  dom.send.disabled = !mine;
+  dom.input.placeholder = mine
+    ? "Ответ клиенту… («/» — шаблоны)"
+    : s.status === "pending_human"
+      ? "Возьмите разговор, чтобы ответить"
+      : "Отвечать можно только в своём открытом разговоре";
+}
+
+/** A conversation changed (live, or the answer to my action): the queue and, if open, here. */
+export function adoptSession(session) {
+  if (!session?.id) return;
+  applySession(session);
+  if (session.id !== selectedId) return;
+  const mine = session.assignee_id === currentUser()?.id;
+  const takenNow = session.status === "open" && !mine && selected?.status !== "open";
+  selected = { ...(selected ?? {}), ...session };
+  takenByOther = session.status === "open" && !mine;
+  if (takenNow && currentUser()?.role !== "admin") setError(TAKEN);
+  renderChrome();
+}
+
+export function renderMessage(m) {
+  if (m?.id === undefined || m.id === null || messageRow(dom.messages, m.id)) return;
+  const node = messageNode({ id: m.id, sender: m.sender_type, text: m.text, sentAt: m.sent_at, labels: LABELS });
+  insertInOrder(dom.messages, node, m.id);
+}
+
+export function scrollToBottom() {
+  scrollDown(dom.scroller);
+}
+
+/** A message of the open conversation from the live channel. */
+export function showLiveMessage(message) {
+  const stick = nearBottom(dom.scroller);
+  if (message.sender_type === "user") hideTyping();
+  renderMessage(message);
+  if (stick || message.sender_type === "operator") scrollToBottom();
+}
+
+export function showTyping() {
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(hideTyping, TYPING_SHOWN_MS);
+  const stick = nearBottom(dom.scroller);
+  dom.typing.hidden = false;
+  if (stick) scrollToBottom();
+}
+
+function hideTyping() {
+  clearTimeout(typingTimer);
+  typingTimer = null;
+  dom.typing.hidden = true;
+}
+
+/** Run an action on the open conversation and adopt the session it returns. */
+async function act(button, action, call) {
+  const id = selectedId;
+  if (!id) return;
+  button.disabled = true;
+  setError(null);
+  try {
+    const session = await call(id);
+    if (id !== selectedId) return;
+    adoptSession(session);
+    return session;
+  } catch (error) {
+    if (id !== selectedId) return;
+    report(error, action);
+    if (error?.status === 409 || error?.status === 403) {
+      // Someone else moved it: show the truth.
+      api.sessionDetail(id).then((detail) => {
+        if (id !== selectedId) return;
+        selected = { ...selected, ...detail };
+        takenByOther = assignedElsewhere(detail);
+        renderChrome();
+      }).catch(() => {});
+    }
+  } finally {
+    button.disabled = false;
+    renderChrome();
+  }
+}
+
+dom.claim.addEventListener("click", async () => {
+  const session = await act(dom.claim, "claim", api.claim);
+  if (session) dom.input.focus();
+});
+dom.release.addEventListener("click", () => act(dom.release, "release", api.release));
+dom.resolve.addEventListener("click", () => act(dom.resolve, "resolve", api.resolve));
+
+dom.back.addEventListener("click", () => {
+  dom.app.classList.remove("conv-open");
+  focusSelected();
+});

@@ -1,0 +1,162 @@
+"""Browser-test helpers: accounts, a watch on page errors, and the page's data-testid
+hooks. Fixtures that use them are in ``tests/e2e/conftest.py``."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import urllib.request
+from dataclasses import dataclass, field
+
+from playwright.sync_api import ConsoleMessage, Dialog, Locator, Page, expect
+
+PASSWORD = "солнце-светит-2024"
+TOKEN_KEY = "sunsupport.token"
+"""Where the pages keep the access token (localStorage)."""
+
+
+@dataclass
+class Account:
+    username: str
+    password: str = PASSWORD
+
+
+def new_username() -> str:
+    return f"e2e_{secrets.token_hex(5)}"
+
+
+def post_json(url: str, payload: dict) -> dict:
+    request = urllib.request.Request(  # noqa: S310 (a local test server)
+        url,
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return json.loads(response.read() or b"null")
+
+
+def signed_up(base_url: str) -> tuple[Account, str]:
+    account = Account(new_username())
+    credentials = {"username": account.username, "password": account.password}
+    post_json(f"{base_url}/auth/register", credentials)
+    token = post_json(f"{base_url}/auth/login", credentials)["access_token"]
+    return account, token
+
+
+@dataclass
+class PageWatch:
+    """What the page reported: CSP violations, uncaught errors, dialogs."""
+
+    csp_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
+def watch_page(page: Page) -> PageWatch:
+    """Start recording CSP violations, uncaught errors and dialogs of `page`."""
+    seen = PageWatch()
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            seen.csp_errors.append(message.text)
+
+    def on_dialog(dialog: Dialog) -> None:
+        seen.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: seen.page_errors.append(str(error)))
+    page.on("dialog", on_dialog)
+    return seen
+
+
+def assert_clean(seen: PageWatch) -> None:
+    assert seen.csp_errors == [], "CSP violations"
+    assert seen.page_errors == [], "uncaught errors in the page"
+
+
+class UI:
+    """Small helpers over the page's stable data-testid hooks."""
+
+    TOKEN_KEY = TOKEN_KEY
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.account: Account | None = None
+
+    def by(self, testid: str) -> Locator:
+        return self.page.get_by_test_id(testid)
+
+    def messages(self, sender: str | None = None) -> Locator:
+        selector = '[data-testid="message"]'
+        if sender:
+            selector += f'[data-sender="{sender}"]'
+        return self.page.locator(selector)
+
+    def fill_credentials(self, account: Account) -> None:
+        self.by("login-username").fill(account.username)
+        self.by("login-password").fill(account.password)
+
+    def register(self, account: Account | None = None) -> Account:
+        """Open the app, register through the form and wait for the chat."""
+        account = account or Account(new_username())
+        self.account = account
+        self.page.goto("/")
+        self.fill_credentials(account)
+        self.by("register-submit").click()
+        expect(self.by("chat-input")).to_be_visible()
+        expect(self.by("session-item")).to_have_count(1)
+        return account
+
+    def register_via_api(self, account: Account | None = None) -> Account:
+        """Create an account without the UI (one password hash instead of two)."""
+        account = account or Account(new_username())
+        response = self.page.request.post(
+            "/auth/register", data={"username": account.username, "password": account.password}
+        )
+        assert response.status == 201, response.text()
+        return account
+
+    def send(self, text: str) -> None:
+        """Type, send and wait until the bot's answer is on screen."""
+        bot = self.messages("bot")
+        before = bot.count()
+        self.by("chat-input").fill(text)
+        self.by("chat-send").click()
+        expect(bot).to_have_count(before + 1)
+        expect(self.by("typing")).to_be_hidden()
+
+    def token(self) -> str | None:
+        return self.page.evaluate("k => localStorage.getItem(k)", self.TOKEN_KEY)
+
+    def set_token(self, value: str) -> None:
+        self.page.evaluate("([k, v]) => localStorage.setItem(k, v)", [self.TOKEN_KEY, value])
+
+
+def api_call(
+    base_url: str, method: str, path: str, token: str | None = None, payload: object = None
+) -> object:
+    """A JSON request to the e2e server (raises urllib.error.HTTPError on 4xx/5xx)."""
+    headers = {"Accept": "application/json"}
+    data = None
+    if payload is not None:
+        data = json.dumps(payload).encode()
+        headers["Content-Type"] = "application/json"
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(  # noqa: S310 (a local test server)
+        f"{base_url}{path}", data=data, headers=headers, method=method
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return json.loads(response.read() or b"null")
+
+
+def seed_token(page: Page, token: str) -> None:
+    """Log `page` in before its scripts run (once per tab, like the `chat` fixture)."""
+    page.add_init_script(
+        f"""if (!sessionStorage.getItem("e2e.seeded")) {{
+              sessionStorage.setItem("e2e.seeded", "1");
+              localStorage.setItem({json.dumps(UI.TOKEN_KEY)}, {json.dumps(token)});
+            }}"""
+    )
