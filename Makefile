@@ -7,7 +7,10 @@ DEV_STAMP := $(VENV)/.installed-dev-stamp
 HOST ?=
 PORT ?=
 
-.PHONY: run test install install-dev migrate lint typecheck format bench browser clean lock
+# Test processes for `make test` (pytest-xdist); 0 runs everything in this process.
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test test-fast install install-dev migrate lint typecheck format bench browser clean lock
 
 run: migrate ## Set everything up and start the service on http://127.0.0.1:8000
 	$(BIN)/sunsupport serve $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
@@ -16,7 +19,13 @@ test: install-dev browser ## Install what the tests need and run the whole suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+test-fast: install-dev ## The edit loop: lint, types, and the in-process tests on SQLite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest tests/unit tests/bot tests/api -m "not postgres" -q
 
 install: $(STAMP)
 install-dev: $(DEV_STAMP)

@@ -5,8 +5,7 @@ from pathlib import Path
 import pytest
 
 from sunsupport.bot.evaluation import EvalDataError, evaluate, read_jsonl
-
-from .conftest import HELD_OUT_SET
+from tests.support.bot import HELD_OUT_SET
 
 
 def test_read_jsonl(tmp_path: Path) -> None:

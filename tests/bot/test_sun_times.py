@@ -11,8 +11,7 @@ from sunsupport.bot import DialogueState, KnowledgeBot
 from sunsupport.bot.skills.dates import parse_day
 from sunsupport.bot.skills.gazetteer import default_gazetteer
 from sunsupport.bot.skills.sun_times import Kind, compute, detect_kind
-
-from .conftest import ask
+from tests.support.bot import ask
 
 TIME = re.compile(r"\b\d{2}:\d{2}\b")
 

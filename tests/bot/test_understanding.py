@@ -6,8 +6,7 @@ import pytest
 
 from sunsupport.bot import FALLBACK, DialogueState, KnowledgeBot, seed
 from sunsupport.bot.evaluation import evaluate, read_jsonl
-
-from .conftest import DEV_SET, HELD_OUT_SET, ask
+from tests.support.bot import DEV_SET, HELD_OUT_SET, ask
 
 REQUIRED = [
     "greeting", "weather", "sun_eta", "no_sun", "goodbye", "thanks", "operator",
