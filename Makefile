@@ -62,10 +62,10 @@ format: install-dev
 
 POSTGRES_BENCH_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
-bench: install-dev ## Benchmarks: bot engine, HTTP load on SQLite and PostgreSQL, history cost
+bench: install-dev ## Benchmarks: HTTP ratios and floods (SQLite, PostgreSQL 1 and 2 workers), the bot, history cost
+	$(BIN)/python bench/compare.py
+	$(BIN)/python bench/compare.py --database-url $(POSTGRES_BENCH_URL) --workers 1,2 --no-floods --no-bare
 	$(BIN)/python bench/bot.py
-	$(BIN)/python bench/load.py
-	$(BIN)/python bench/load.py --database-url $(POSTGRES_BENCH_URL)
 	$(BIN)/python bench/history.py
 
 lock: install-dev ## Re-pin every dependency after changing pyproject.toml

@@ -27,12 +27,12 @@ import httpx
 from sqlalchemy import create_engine, make_url, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import (  # the sibling script, importable when run as a file
+from harness import (  # the sibling module, importable when run as a file
     PASSWORD,
     TEXTS,
-    fresh_database,
-    start_server,
-    stop_server,
+    database,
+    start_service,
+    stop,
     workdir_for,
 )
 
@@ -157,7 +157,7 @@ def walk_history(http: httpx.Client, sid: str, headers: dict, pages: int | None)
 
 def run(database_url: str, workdir: Path) -> dict:
     store = Store(database_url)
-    server = start_server(workdir, database_url)
+    server = start_service(workdir, database_url)
     results: dict[str, Any] = {"backend": make_url(database_url).get_backend_name()}
     try:
         with httpx.Client(base_url=server.base_url, timeout=120) as http:
@@ -222,7 +222,7 @@ def run(database_url: str, workdir: Path) -> dict:
             }
             print(f"answer with {total} messages: {answer}", flush=True)
     finally:
-        stop_server(server)
+        stop(server)
     return results
 
 
@@ -234,7 +234,7 @@ def main() -> None:
     args = parser.parse_args()
     with (
         workdir_for(args.workdir) as workdir,
-        fresh_database(args.database_url, workdir) as database_url,
+        database(args.database_url, workdir) as database_url,
     ):
         results = run(database_url, workdir)
     print(json.dumps(results, indent=2, ensure_ascii=False))
