@@ -13,13 +13,17 @@ from loguru import logger
 
 from sunsupport import __version__
 from sunsupport.auth.router import router as auth_router
+from sunsupport.auth.service import Presence
 from sunsupport.canned import router as canned
 from sunsupport.chat.router import router as chat_router
 from sunsupport.chat.service import ChatPolicy
 from sunsupport.chat.ws import router as chat_socket_router
 from sunsupport.core.config import Settings, get_settings
+from sunsupport.core.database import open_database
 from sunsupport.core.docs import install_docs
 from sunsupport.core.errors import install_error_handlers
+from sunsupport.core.fairness import Gates
+from sunsupport.core.health import HealthProbe
 from sunsupport.core.health import router as health_router
 from sunsupport.core.logging import configure_logging
 from sunsupport.core.metrics import install_metrics
@@ -27,14 +31,20 @@ from sunsupport.core.middleware import BodySizeLimitMiddleware, RequestContextMi
 from sunsupport.core.pages import install_pages
 from sunsupport.core.ratelimit import RateLimiter
 from sunsupport.core.security import PasswordHasher
-from sunsupport.core.uow import Database
 from sunsupport.knowledge import router as knowledge
 from sunsupport.knowledge.keeper import BotKeeper
+from sunsupport.knowledge.runner import BotRunner
 from sunsupport.live.factory import create_hub, live_backend
 from sunsupport.operator.router import router as operator_router
 from sunsupport.operator.tasks import refresh_queue_gauge
 from sunsupport.operator.ws import router as staff_socket_router
 from sunsupport.stats.router import router as stats_router
+
+# Fairness (core/fairness.py): requests of one user, or of one address before login, that
+# run at the same time; more wait their turn, and beyond the queue get 429.
+USER_RUNNING = 4
+ADDRESS_RUNNING = 4
+QUEUE_PER_KEY = 64
 
 
 def create_app(
@@ -50,15 +60,18 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.hub = hub = create_hub(settings)
         await hub.start()
-        app.state.db = db = Database.from_settings(settings, hub)
+        app.state.db = db = open_database(settings, hub)
+        app.state.health = HealthProbe(db, settings.db_connect_timeout_seconds + 1)
         app.state.limiter = RateLimiter(settings)
+        app.state.presence = presence = Presence(db)
         app.state.bot_keeper = keeper = BotKeeper(settings.kb_path, db)
+        app.state.bot_runner = BotRunner(keeper)
         await keeper.load()
         tasks = [
             asyncio.create_task(keeper.follow(hub)),
             asyncio.create_task(refresh_queue_gauge(db)),
         ]
-        logger.info("sunsupport {} started ({})", __version__, db.engine.url.get_backend_name())
+        logger.info("sunsupport {} started ({})", __version__, db.backend)
         try:
             yield
         finally:
@@ -66,6 +79,7 @@ def create_app(
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            await presence.settled()
             await hub.stop()
             await db.dispose()
             logger.info("sunsupport stopped")
@@ -78,9 +92,12 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,  # served by install_docs, encoded once
     )
     app.state.settings = settings
     app.state.passwords = passwords or PasswordHasher(settings.argon2_profile)
+    app.state.user_gates = Gates(running=USER_RUNNING, waiting=QUEUE_PER_KEY)
+    app.state.address_gates = Gates(running=ADDRESS_RUNNING, waiting=QUEUE_PER_KEY)
     app.state.chat_policy = ChatPolicy(
         operator_active_window=timedelta(minutes=settings.operator_active_minutes),
         low_confidence=settings.inbox_low_confidence,
@@ -89,6 +106,9 @@ def create_app(
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     install_metrics(app)
+    # Probes first: they match before any other route is tried.
+    app.include_router(health_router)
+    install_docs(app)
     for router in (
         auth_router,
         chat_router,
@@ -100,10 +120,8 @@ def create_app(
         stats_router,
         chat_socket_router,
         staff_socket_router,
-        health_router,
     ):
         app.include_router(router)
-    install_docs(app)
     install_pages(app)
 
     return app

@@ -47,6 +47,7 @@ def serve(host: str | None, port: int | None, workers: int, reload: bool) -> Non
         reload=reload,
         factory=False,
         log_config=None,
+        log_level=settings.log_level.lower(),
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
@@ -124,13 +125,13 @@ def set_role(username: str, role: str) -> None:
 async def _with_database(work: Callable[[Database], Awaitable[T]]) -> T:
     """Run ``work`` with a database whose units of work publish through the same hub as
     the servers, so what a command changes reaches every running process."""
-    from sunsupport.core.uow import Database
+    from sunsupport.core.database import open_database
     from sunsupport.live.factory import create_hub
 
     settings = get_settings()
     hub = create_hub(settings)
     await hub.start()
-    database = Database.from_settings(settings, hub)
+    database = open_database(settings, hub)
     try:
         return await work(database)
     finally:

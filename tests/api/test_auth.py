@@ -195,8 +195,9 @@ async def test_deleted_users_token_never_opens_a_new_account(
     client: httpx.AsyncClient, app, new_user
 ) -> None:
     old = await new_user("reused")
-    async with app.state.db.write() as session:
-        await session.execute(delete(User).where(User.id == old["id"]))
+    await app.state.db.write(
+        lambda session: session.execute(delete(User).where(User.id == old["id"]))
+    )
     assert (await client.get("/auth/me", headers=old["headers"])).status_code == 401
     new = await new_user("reused")
     assert new["id"] != old["id"]

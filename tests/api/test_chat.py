@@ -5,11 +5,12 @@ from datetime import datetime
 
 import httpx
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete
 
 from sunsupport.bot.seed import GOODBYE, GREETING
 from sunsupport.models import ChatSession, Message, User
 from tests.support.api import open_chat, say
+from tests.support.databases import connections_held_by_requests, count_rows
 
 
 async def post_message(
@@ -241,11 +242,11 @@ async def test_deleting_a_user_cascades_to_sessions_and_messages(
     user = await new_user()
     sid = await open_chat(client, user)
     await post_message(client, user, sid, "привет")
-    async with app.state.db.write() as session:
-        await session.execute(delete(User).where(User.id == user["id"]))
-    async with app.state.db.read() as session:
-        assert await session.scalar(select(func.count()).select_from(ChatSession)) == 0
-        assert await session.scalar(select(func.count()).select_from(Message)) == 0
+    await app.state.db.write(
+        lambda session: session.execute(delete(User).where(User.id == user["id"]))
+    )
+    assert await app.state.db.read(count_rows, ChatSession) == 0
+    assert await app.state.db.read(count_rows, Message) == 0
 
 
 @pytest.mark.both_databases
@@ -307,15 +308,12 @@ class TestReplyDelay:
         stored = 0
         for _ in range(50):  # the answer is committed before the pause starts
             await asyncio.sleep(0.02)
-            async with app.state.db.read() as session:
-                stored = await session.scalar(
-                    select(func.count()).select_from(Message).where(Message.session_id == sid)
-                )
+            stored = await app.state.db.read(count_rows, Message, Message.session_id == sid)
             if stored == 2:
                 break
         assert stored == 2
         assert not request.done()
-        assert app.state.db.engine.pool.checkedout() == 0
+        assert connections_held_by_requests(app.state.db) == 0
         response = await request
         assert response.status_code == 201
         assert response.json()["answer"] == GREETING

@@ -7,7 +7,7 @@ import asyncio
 import httpx
 import pytest
 
-from sunsupport.chat.service import HANDOFF_ON_THE_WAY, HANDOFF_QUEUED
+from sunsupport.chat.turns import HANDOFF_ON_THE_WAY, HANDOFF_QUEUED
 from tests.support.api import make_staff, open_chat, say
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from pathlib import Path
 
 import httpx
 import pytest
 from loguru import logger
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.exc import OperationalError
 
 from tests.support.api import PASSWORD
 
@@ -19,18 +21,50 @@ async def test_health_checks_the_database(client: httpx.AsyncClient) -> None:
 
 
 async def test_health_is_503_when_the_database_is_unreachable(
-    client: httpx.AsyncClient, app
+    client: httpx.AsyncClient, app, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    database = app.state.db
-    healthy = database.engine
-    database.engine = create_async_engine("sqlite+aiosqlite:////nonexistent/dir/db.db")
-    try:
-        response = await client.get("/health")
-    finally:
-        await database.engine.dispose()
-        database.engine = healthy
+    """A database that does not answer makes /health say so, and recovery is seen."""
+
+    async def unreachable() -> None:
+        raise OperationalError("SELECT 1", {}, sqlite3.OperationalError("unable to open"))
+
+    monkeypatch.setattr(app.state.db, "ping", unreachable)
+    app.state.health.forget()
+    response = await client.get("/health")
     assert response.status_code == 503
     assert response.json() == {"detail": "Database unavailable"}
+    monkeypatch.undo()
+    app.state.health.forget()
+    assert (await client.get("/health")).status_code == 200
+
+
+async def test_health_pings_at_most_once_a_second(
+    client: httpx.AsyncClient, app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pings = 0
+    real_ping = app.state.db.ping
+
+    async def counted() -> None:
+        nonlocal pings
+        pings += 1
+        await real_ping()
+
+    monkeypatch.setattr(app.state.db, "ping", counted)
+    app.state.health.forget()
+    responses = await asyncio.gather(*(client.get("/health") for _ in range(50)))
+    assert {r.status_code for r in responses} == {200}
+    assert pings == 1
+
+
+async def test_livez_answers_without_the_database(
+    client: httpx.AsyncClient, app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken() -> None:
+        raise AssertionError("/livez must not touch the database")
+
+    monkeypatch.setattr(app.state.db, "ping", broken)
+    response = await client.get("/livez")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
 
 
 async def test_root_serves_the_frontend_with_a_strict_csp(client: httpx.AsyncClient) -> None:

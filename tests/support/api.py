@@ -33,8 +33,11 @@ async def register_and_login(client: httpx.AsyncClient, username: str | None = N
 async def make_staff(app: FastAPI, client: httpx.AsyncClient, role: str = "operator") -> dict:
     """A registered account promoted to ``role`` (staff are never made through the API)."""
     account = await register_and_login(client)
-    async with app.state.db.write() as session:
-        await session.execute(update(User).where(User.id == account["id"]).values(role=role))
+    await app.state.db.write(
+        lambda session: session.execute(
+            update(User).where(User.id == account["id"]).values(role=role)
+        )
+    )
     return {**account, "role": role}
 
 

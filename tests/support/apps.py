@@ -11,6 +11,7 @@ from contextlib import AsyncExitStack
 
 from fastapi import FastAPI
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from sunsupport.app import create_app
 from sunsupport.core.config import Settings
@@ -40,7 +41,7 @@ class AppRunner:
         app = create_app(settings)
         self._stack = AsyncExitStack()
         await self._stack.enter_async_context(app.router.lifespan_context(app))
-        await reset_database(app.state.db.engine)
+        await reset_database(app.state.db)
         return app
 
     async def close(self) -> None:
@@ -51,10 +52,13 @@ class AppRunner:
 
 async def _forget(app: FastAPI) -> None:
     """Back to the state of a new app: no rows, fresh limit counters, the file's bot."""
-    engine = app.state.db.engine
-    async with app.state.db.read() as session:
-        taught = await session.scalar(select(func.count()).select_from(KbExample))
-    await reset_database(engine)
+    await app.state.presence.settled()
+    taught = await app.state.db.read(_taught_examples)
+    await reset_database(app.state.db)
     app.state.limiter = RateLimiter(app.state.settings)
     if taught:
         await app.state.bot_keeper.load()
+
+
+def _taught_examples(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(KbExample)) or 0)

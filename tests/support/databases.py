@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy.orm import Session
 
 import sunsupport.models  # noqa: F401  (registers every table on Base.metadata)
 from sunsupport.core.db import Base
 from sunsupport.core.migrate import upgrade
+from sunsupport.core.postgres import PostgresDatabase
+from sunsupport.core.sqlite import SqliteDatabase
+from sunsupport.core.uow import Database
 from tests.support.settings import make_settings, sqlite_url
 
 
@@ -29,14 +33,31 @@ def copy_database(template: Path, target: Path) -> Path:
     return target
 
 
-async def reset_database(engine: AsyncEngine) -> None:
-    """Delete every row and restart the id counters, as after a fresh migration."""
+def delete_everything(session: Session) -> None:
+    """A unit of work: every row gone and the id counters restarted, as after migrating."""
     tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
-    async with engine.begin() as conn:
-        if engine.dialect.name == "sqlite":
-            for name in tables:
-                await conn.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 (our tables)
-            await conn.execute(text("DELETE FROM sqlite_sequence"))
-        else:
-            names = ", ".join(f'"{name}"' for name in tables)
-            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    if session.get_bind().dialect.name == "sqlite":
+        for name in tables:
+            session.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 (our tables)
+        session.execute(text("DELETE FROM sqlite_sequence"))
+    else:
+        names = ", ".join(f'"{name}"' for name in tables)
+        session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+async def reset_database(db: Database) -> None:
+    await db.write(delete_everything)
+
+
+def count_rows(session: Session, model: type[Any], *where: ColumnElement[bool]) -> int:
+    """A unit of work: how many rows of ``model`` match ``where``."""
+    return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+def connections_held_by_requests(db: Database) -> int:
+    """Database connections checked out right now, not counting the SQLite writer's own
+    (the writer thread keeps one connection for as long as the app runs)."""
+    if isinstance(db, SqliteDatabase):
+        return int(db.read_engine.pool.checkedout())  # type: ignore[attr-defined]
+    assert isinstance(db, PostgresDatabase)
+    return int(db.engine.pool.checkedout())  # type: ignore[attr-defined]

@@ -16,6 +16,8 @@ SERVER_ENV = {
     "RATE_LIMIT_MESSAGES": "",
     "RATE_LIMIT_SESSIONS": "",
     "RATE_LIMIT_LOGIN_FAILURES": "",
+    "RATE_LIMIT_REGISTRATIONS": "",
+    "RATE_LIMIT_BOT_PARSE": "",
 }
 
 
@@ -30,6 +32,8 @@ def make_settings(database_url: str, log_dir: Path | None = None, **overrides: A
         "rate_limit_login_failures": "",
         "rate_limit_messages": "",
         "rate_limit_sessions": "",
+        "rate_limit_registrations": "",
+        "rate_limit_bot_parse": "",
     }
     if log_dir is not None:
         values["log_dir"] = log_dir

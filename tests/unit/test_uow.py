@@ -1,5 +1,6 @@
-"""The unit of work on a real SQLite file: commit, then callbacks, then live events; a
-rollback forgets both; a broker failure after the commit never fails the caller."""
+"""Units of work on a real SQLite file: commit, then callbacks, then live events; a unit
+that raises is rolled back alone and its callbacks and events are forgotten; concurrent
+writes are committed together; a broker failure after the commit is not the caller's."""
 
 from __future__ import annotations
 
@@ -8,13 +9,20 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from sunsupport.core.uow import Database, Event, emit, on_commit
+from sunsupport.core.sqlite import SqliteDatabase
+from sunsupport.core.timeutil import utcnow
+from sunsupport.core.uow import Database, Event, Publisher, emit, on_commit
 from sunsupport.live.hub import InMemoryHub
 from sunsupport.models import CannedReply
-from tests.support.databases import copy_database
+from tests.support.databases import copy_database, count_rows
 from tests.support.settings import make_settings, sqlite_url
+
+
+def _open(tmp_path: Path, template: Path, publisher: Publisher) -> SqliteDatabase:
+    db_file = copy_database(template, tmp_path / "uow.db")
+    return SqliteDatabase(make_settings(sqlite_url(db_file), tmp_path), publisher)
 
 
 @pytest.fixture
@@ -25,55 +33,64 @@ async def hub() -> InMemoryHub:
 @pytest.fixture
 async def database(
     tmp_path: Path, migrated_template: Path, hub: InMemoryHub
-) -> AsyncIterator[Database]:
-    db_file = copy_database(migrated_template, tmp_path / "uow.db")
-    database = Database.from_settings(make_settings(sqlite_url(db_file), tmp_path), hub)
+) -> AsyncIterator[SqliteDatabase]:
+    database = _open(tmp_path, migrated_template, hub)
     yield database
     await database.dispose()
 
 
-def _reply(shortcut: str) -> CannedReply:
-    from sunsupport.core.timeutil import utcnow
-
-    return CannedReply(shortcut=shortcut, text="Здравствуйте!", updated_at=utcnow())
-
-
-async def _count(database: Database) -> int:
-    async with database.read() as session:
-        return int(await session.scalar(select(func.count()).select_from(CannedReply)) or 0)
+def _add_reply(session: Session, shortcut: str) -> int:
+    reply = CannedReply(shortcut=shortcut, text="Здравствуйте!", updated_at=utcnow())
+    session.add(reply)
+    session.flush()
+    return reply.id
 
 
 async def test_events_and_callbacks_follow_the_commit(database: Database, hub: InMemoryHub) -> None:
     seen: list[str] = []
+
+    def unit(session: Session) -> int:
+        on_commit(session, lambda: seen.append("callback"))
+        emit(session, ("room", "elsewhere"), {"type": "x"})
+        return _add_reply(session, "hello")
+
     async with hub.subscribe("room") as events:
-        async with database.write() as session:
-            session.add(_reply("hello"))
-            on_commit(session, lambda: seen.append("callback"))
-            emit(session, ("room", "elsewhere"), {"type": "x"})
-            await session.flush()
-            assert seen == []
+        reply_id = await database.write(unit)
         received: Event = await asyncio.wait_for(anext(aiter(events)), 1)
-    assert received == {"type": "x"}
-    assert seen == ["callback"]
-    assert await _count(database) == 1
+    assert received == {"type": "x"} and seen == ["callback"] and reply_id >= 1
+    assert await database.read(count_rows, CannedReply) == 1
 
 
-async def test_a_rollback_forgets_events_and_callbacks(
-    database: Database, hub: InMemoryHub
-) -> None:
+async def test_a_failing_unit_is_rolled_back_alone(database: Database, hub: InMemoryHub) -> None:
     seen: list[str] = []
+
+    def failing(session: Session) -> None:
+        _add_reply(session, "gone")
+        on_commit(session, lambda: seen.append("callback"))
+        emit(session, "room", {"type": "x"})
+        raise RuntimeError("the rule said no")
+
     async with hub.subscribe("room") as events:
-        with pytest.raises(RuntimeError):
-            async with database.write() as session:
-                session.add(_reply("gone"))
-                on_commit(session, lambda: seen.append("callback"))
-                emit(session, "room", {"type": "x"})
-                await session.flush()
-                raise RuntimeError("the endpoint failed")
+        results = await asyncio.gather(
+            database.write(_add_reply, "kept-1"),
+            database.write(failing),
+            database.write(_add_reply, "kept-2"),
+            return_exceptions=True,
+        )
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(anext(aiter(events)), 0.2)
+    assert isinstance(results[1], RuntimeError)
     assert seen == []
-    assert await _count(database) == 0
+    assert await database.read(count_rows, CannedReply) == 2
+
+
+async def test_concurrent_writes_share_commits(database: SqliteDatabase) -> None:
+    writer = database.writer
+    batches, units = writer.batches, writer.units
+    await asyncio.gather(*(database.write(_add_reply, f"r{n}") for n in range(50)))
+    assert writer.units - units == 50
+    assert writer.batches - batches < 50, "every write was committed on its own"
+    assert await database.read(count_rows, CannedReply) == 50
 
 
 class _BrokenHub:
@@ -84,12 +101,14 @@ class _BrokenHub:
 async def test_a_broker_failure_after_the_commit_is_not_the_callers_error(
     tmp_path: Path, migrated_template: Path
 ) -> None:
-    db_file = copy_database(migrated_template, tmp_path / "broken.db")
-    database = Database.from_settings(make_settings(sqlite_url(db_file), tmp_path), _BrokenHub())
+    database = _open(tmp_path, migrated_template, _BrokenHub())
     try:
-        async with database.write() as session:
-            session.add(_reply("kept"))
+
+        def unit(session: Session) -> int:
             emit(session, "room", {"type": "x"})
-        assert await _count(database) == 1
+            return _add_reply(session, "kept")
+
+        await database.write(unit)
+        assert await database.read(count_rows, CannedReply) == 1
     finally:
         await database.dispose()

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from sunsupport.auth import repository, service
+from sunsupport.auth import service
 from sunsupport.auth.schemas import Credentials
-from sunsupport.core.errors import NotFound
 from sunsupport.core.security import PasswordHasher
 from sunsupport.core.uow import Database
 from sunsupport.models import Role, User
 
 
 async def create_account(
-    database: Database, passwords: PasswordHasher, credentials: Credentials, role: str
+    db: Database, passwords: PasswordHasher, credentials: Credentials, role: str
 ) -> User:
-    async with database.write() as session:
-        user = await service.register(
-            session, passwords, credentials.username, credentials.password
-        )
-        user.role = Role(role)
-    return user
+    return await service.register(
+        db, passwords, credentials.username, credentials.password, Role(role)
+    )
 
 
-async def change_role(database: Database, username: str, role: str) -> User:
-    async with database.write() as session:
-        user = await repository.get_by_username(session, username)
-        if user is None:
-            raise NotFound(f"No user named {username}")
-        user.role = Role(role)
-    return user
+async def change_role(db: Database, username: str, role: str) -> User:
+    return await service.set_role(db, username, role)

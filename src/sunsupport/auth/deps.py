@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request, WebSocket
@@ -9,31 +10,38 @@ from starlette.requests import HTTPConnection
 
 from sunsupport.auth import service
 from sunsupport.core.config import Settings
-from sunsupport.core.deps import SessionDep, TokenDep
+from sunsupport.core.deps import ClientAddress, TokenDep
 from sunsupport.core.errors import Forbidden, Unauthorized
-from sunsupport.core.security import InvalidToken, decode_access_token
+from sunsupport.core.fairness import Gates
+from sunsupport.core.security import InvalidToken, TokenClaims, decode_access_token
 from sunsupport.core.uow import Database
 from sunsupport.live import socket
 from sunsupport.models import Role, User
+
+
+def _claims(connection: HTTPConnection, token: str | None) -> TokenClaims:
+    if not token:
+        raise Unauthorized("Not authenticated")
+    settings: Settings = connection.app.state.settings
+    try:
+        return decode_access_token(token, settings.secret_key or "")
+    except InvalidToken as exc:
+        raise Unauthorized("Invalid or expired token") from exc
 
 
 async def user_for_token(connection: HTTPConnection, token: str | None) -> User:
     """The token's user, looked up in a short read-only unit of work of its own; any
     problem is :class:`Unauthorized`.
 
-    The lookup's connection is returned before the endpoint runs: a request never holds
-    one connection while waiting for another (with a bounded pool, that deadlocks).
+    The lookup is a read unit of its own, finished before the endpoint runs: a request
+    never holds one connection while waiting for another.
     """
-    if not token:
-        raise Unauthorized("Not authenticated")
-    settings: Settings = connection.app.state.settings
-    try:
-        claims = decode_access_token(token, settings.secret_key or "")
-    except InvalidToken as exc:
-        raise Unauthorized("Invalid or expired token") from exc
+    return await _user(connection, _claims(connection, token))
+
+
+async def _user(connection: HTTPConnection, claims: TokenClaims) -> User:
     database: Database = connection.app.state.db
-    async with database.read() as session:
-        user = await service.user_by_id(session, claims.user_id)
+    user = await service.user_by_id(database, claims.user_id)
     if user is None:
         raise Unauthorized("User no longer exists")
     return user
@@ -48,18 +56,32 @@ async def socket_user(websocket: WebSocket, token: str | None) -> User | None:
         return None
 
 
-async def get_current_user(request: Request, token: TokenDep) -> User:
-    return await user_for_token(request, token)
+async def get_current_user(request: Request, token: TokenDep) -> AsyncIterator[User]:
+    """The caller, who takes a turn at the server: a few of one person's requests run at
+    a time, the rest wait (see :mod:`sunsupport.core.fairness`)."""
+    claims = _claims(request, token)
+    gates: Gates = request.app.state.user_gates
+    async with gates.turn(f"user:{claims.user_id}"):
+        yield await _user(request, claims)
+
+
+async def get_address_turn(request: Request, client: ClientAddress) -> AsyncIterator[None]:
+    """Before login (register, login): a few requests per client address at a time."""
+    gates: Gates = request.app.state.address_gates
+    async with gates.turn(f"addr:{client}"):
+        yield
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-async def get_staff_user(user: CurrentUser, session: SessionDep) -> User:
-    """An operator or admin; using a staff endpoint counts as being present."""
+async def get_staff_user(request: Request, user: CurrentUser) -> User:
+    """An operator or admin; using a staff endpoint counts as being present (recorded in
+    the background)."""
     if not user.is_staff:
         raise Forbidden("Operators only")
-    await service.mark_present(session, user)
+    presence: service.Presence = request.app.state.presence
+    presence.seen(user)
     return user
 
 
@@ -69,5 +91,6 @@ async def get_admin_user(user: CurrentUser) -> User:
     return user
 
 
+AddressTurn = Depends(get_address_turn)
 StaffUser = Annotated[User, Depends(get_staff_user)]
 AdminUser = Annotated[User, Depends(get_admin_user)]

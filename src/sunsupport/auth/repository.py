@@ -1,38 +1,55 @@
+"""Every query on accounts (sync functions over a Session, run as units of work)."""
+
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import exists, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Table, bindparam, exists, select, update
+from sqlalchemy.orm import Session
 
-from sunsupport.models import User
+from sunsupport.models import Role, User
 from sunsupport.models.enums import STAFF_ROLES
 
+_USERS = cast(Table, User.__table__)
+_USER_BY_ID = select(_USERS).where(_USERS.c.id == bindparam("id"))
 
-async def get_by_id(session: AsyncSession, user_id: int) -> User | None:
-    return await session.get(User, user_id)
+
+def get_by_id(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def snapshot_by_id(session: Session, user_id: int) -> User | None:
+    """The account as it is now, for reading only (every request's token lookup): a
+    plain object loaded with a prepared statement, cheaper than an ORM load."""
+    row = session.execute(_USER_BY_ID, {"id": user_id}).first()
+    return User(**row._mapping) if row is not None else None
 
 
 def username_key(username: str) -> str:
     return username.casefold()
 
 
-async def get_by_username(session: AsyncSession, username: str) -> User | None:
-    return await session.scalar(select(User).where(User.username_key == username_key(username)))
+def get_by_username(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username_key == username_key(username)))
 
 
-async def add(session: AsyncSession, username: str, hashed_password: str) -> User:
+def add(session: Session, username: str, hashed_password: str, role: str = Role.USER) -> User:
+    """A new account; a taken name (in any case) raises IntegrityError."""
     user = User(
-        username=username, username_key=username_key(username), hashed_password=hashed_password
+        username=username,
+        username_key=username_key(username),
+        hashed_password=hashed_password,
+        role=role,
     )
     session.add(user)
-    await session.flush()
+    session.flush()
     return user
 
 
-async def touch(session: AsyncSession, user_id: int, now: datetime) -> None:
+def touch(session: Session, user_id: int, now: datetime) -> None:
     """Record that a staff member was seen at ``now``."""
-    await session.execute(
+    session.execute(
         update(User)
         .where(User.id == user_id)
         .values(last_active_at=now)
@@ -40,6 +57,6 @@ async def touch(session: AsyncSession, user_id: int, now: datetime) -> None:
     )
 
 
-async def staff_active_since(session: AsyncSession, since: datetime) -> bool:
+def staff_active_since(session: Session, since: datetime) -> bool:
     query = select(exists().where(User.role.in_(STAFF_ROLES), User.last_active_at >= since))
-    return bool(await session.scalar(query))
+    return bool(session.scalar(query))

@@ -6,65 +6,74 @@ from fastapi import APIRouter, Depends, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from sunsupport.auth import service
-from sunsupport.auth.deps import CurrentUser
+from sunsupport.auth.deps import AddressTurn, CurrentUser
 from sunsupport.auth.schemas import Credentials, LoginIn, MeOut, TokenOut, UserOut
-from sunsupport.core.deps import (
-    ClientAddress,
-    LimiterDep,
-    PasswordsDep,
-    ReadSessionDep,
-    SessionDep,
-    SettingsDep,
-)
+from sunsupport.core.deps import ClientAddress, DatabaseDep, LimiterDep, PasswordsDep, SettingsDep
 from sunsupport.core.errors import error_responses
 from sunsupport.core.security import create_access_token
 
 router = APIRouter(prefix="/auth", tags=["auth"], responses=error_responses(503))
+
+TOO_MANY_REGISTRATIONS = "Too many registrations from this address; try again later"
 
 
 @router.post(
     "/register",
     status_code=status.HTTP_201_CREATED,
     response_model=UserOut,
-    responses=error_responses(409, 413, 422),
+    responses=error_responses(409, 413, 422, 429),
+    dependencies=[AddressTurn],
 )
-async def register(body: Credentials, session: SessionDep, passwords: PasswordsDep) -> UserOut:
-    user = await service.register(session, passwords, body.username, body.password)
+async def register(
+    body: Credentials,
+    db: DatabaseDep,
+    passwords: PasswordsDep,
+    limiter: LimiterDep,
+    client: ClientAddress,
+) -> UserOut:
+    await limiter.hit(limiter.registrations, f"addr:{client}", TOO_MANY_REGISTRATIONS)
+    user = await service.register(db, passwords, body.username, body.password)
     return UserOut.model_validate(user)
 
 
-@router.post("/login", response_model=TokenOut, responses=error_responses(401, 413, 422, 429))
+@router.post(
+    "/login",
+    response_model=TokenOut,
+    responses=error_responses(401, 413, 422, 429),
+    dependencies=[AddressTurn],
+)
 async def login(
     body: LoginIn,
-    session: ReadSessionDep,
+    db: DatabaseDep,
     settings: SettingsDep,
     limiter: LimiterDep,
     passwords: PasswordsDep,
     client: ClientAddress,
 ) -> TokenOut:
-    user = await service.authenticate(
-        session, passwords, limiter, body.username, body.password, client
-    )
+    user = await service.authenticate(db, passwords, limiter, body.username, body.password, client)
     return TokenOut(access_token=_token_for(user.id, settings))
 
 
-@router.post("/token", response_model=TokenOut, responses=error_responses(401, 413, 422, 429))
+@router.post(
+    "/token",
+    response_model=TokenOut,
+    responses=error_responses(401, 413, 422, 429),
+    dependencies=[AddressTurn],
+)
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
-    session: ReadSessionDep,
+    db: DatabaseDep,
     settings: SettingsDep,
     limiter: LimiterDep,
     passwords: PasswordsDep,
     client: ClientAddress,
 ) -> TokenOut:
     """OAuth2 password flow, for the "Authorize" button of the interactive docs."""
-    user = await service.authenticate(
-        session, passwords, limiter, form.username, form.password, client
-    )
+    user = await service.authenticate(db, passwords, limiter, form.username, form.password, client)
     return TokenOut(access_token=_token_for(user.id, settings))
 
 
-@router.get("/me", response_model=MeOut, responses=error_responses(401))
+@router.get("/me", response_model=MeOut, responses=error_responses(401, 429))
 async def me(user: CurrentUser) -> MeOut:
     return MeOut.model_validate(user)
 

@@ -1,18 +1,21 @@
-"""Accounts: registration, login, and when staff were last seen."""
+"""Accounts: registration, login, who a token belongs to, and staff presence."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
+from loguru import logger
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from sunsupport.auth import repository
-from sunsupport.core.errors import Conflict, Unauthorized
+from sunsupport.core.errors import Conflict, NotFound, Unauthorized
 from sunsupport.core.ratelimit import RateLimiter
 from sunsupport.core.security import PasswordHasher
 from sunsupport.core.timeutil import utcnow
-from sunsupport.models import User
+from sunsupport.core.uow import Database
+from sunsupport.models import Role, User
 
 BAD_CREDENTIALS = "Incorrect username or password"
 TOO_MANY_FAILURES = "Too many failed login attempts; try again later"
@@ -22,34 +25,29 @@ PRESENCE_RESOLUTION = timedelta(seconds=30)
 
 
 async def register(
-    session: AsyncSession, passwords: PasswordHasher, username: str, password: str
+    db: Database, passwords: PasswordHasher, username: str, password: str, role: str = Role.USER
 ) -> User:
-    # Hash before touching the database: the write transaction (on SQLite, the write lock)
-    # must not stay open for the tens of milliseconds Argon2 takes.
+    """A new account. Argon2 runs first, in its pool; the write is one short insert."""
     hashed = await passwords.hash(password)
-    if await repository.get_by_username(session, username) is not None:
-        raise Conflict("Username is already taken")
     try:
-        return await repository.add(session, username, hashed)
-    except IntegrityError as exc:  # a concurrent registration won the race
+        return await db.write(repository.add, username, hashed, role)
+    except IntegrityError as exc:  # the name (in any case) is taken
         raise Conflict("Username is already taken") from exc
 
 
 async def authenticate(
-    session: AsyncSession,
+    db: Database,
     passwords: PasswordHasher,
     limiter: RateLimiter,
     username: str,
     password: str,
     client: str,
 ) -> User:
-    """Check credentials; failures count per username and per client address.
-
-    Give it a read-only session: nothing is written, and Argon2 runs while it is open."""
+    """Check credentials; failures count per username and per client address."""
     keys = (f"user:{repository.username_key(username)}", f"addr:{client}")
     for key in keys:
         await limiter.check(limiter.login_failures, key, TOO_MANY_FAILURES)
-    user = await repository.get_by_username(session, username)
+    user = await db.read(repository.get_by_username, username)
     if await passwords.verify(password, user.hashed_password if user else None) and user:
         return user
     for key in keys:
@@ -57,18 +55,53 @@ async def authenticate(
     raise Unauthorized(BAD_CREDENTIALS)
 
 
-async def user_by_id(session: AsyncSession, user_id: int) -> User | None:
-    return await repository.get_by_id(session, user_id)
+async def user_by_id(db: Database, user_id: int) -> User | None:
+    return await db.read(repository.snapshot_by_id, user_id)
 
 
-async def mark_present(session: AsyncSession, user: User) -> None:
-    """A staff member is at the console (decides "on the way" vs "queued")."""
-    now = utcnow()
-    last = user.last_active_at
-    if last is None or now - last >= PRESENCE_RESOLUTION:
-        await repository.touch(session, user.id, now)
-        user.last_active_at = now
+async def set_role(db: Database, username: str, role: str) -> User:
+    def change(session: Session) -> User:
+        user = repository.get_by_username(session, username)
+        if user is None:
+            raise NotFound(f"No user named {username}")
+        user.role = Role(role)
+        return user
+
+    return await db.write(change)
 
 
-async def staff_active_since(session: AsyncSession, since: datetime) -> bool:
-    return await repository.staff_active_since(session, since)
+def staff_active_since(session: Session, since: datetime) -> bool:
+    """Whether any operator or admin was seen since ``since`` (inside a unit of work)."""
+    return repository.staff_active_since(session, since)
+
+
+class Presence:
+    """When staff were last seen, written at most every 30 s per person and in the
+    background: no request waits for it."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._written: dict[int, datetime] = {}
+        self._pending: set[asyncio.Task[None]] = set()
+
+    def seen(self, user: User) -> None:
+        now = utcnow()
+        last = self._written.get(user.id) or user.last_active_at
+        if last is not None and now - last < PRESENCE_RESOLUTION:
+            return
+        self._written[user.id] = now
+        task = asyncio.create_task(self._write(user.id, now))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def settled(self) -> None:
+        """Wait for the writes under way (tests, shutdown)."""
+        while self._pending:
+            await asyncio.gather(*self._pending, return_exceptions=True)
+
+    async def _write(self, user_id: int, now: datetime) -> None:
+        try:
+            await self._db.write(repository.touch, user_id, now)
+        except Exception as exc:  # presence is best effort: the next sighting retries
+            self._written.pop(user_id, None)
+            logger.debug("presence not recorded: {}", type(exc).__name__)

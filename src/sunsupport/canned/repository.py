@@ -3,28 +3,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from sunsupport.models import CannedReply
 
 
-async def get_canned(session: AsyncSession, reply_id: int) -> CannedReply | None:
-    return await session.get(CannedReply, reply_id)
+def get_canned(session: Session, reply_id: int) -> CannedReply | None:
+    return session.get(CannedReply, reply_id)
 
 
-async def find_canned(session: AsyncSession, shortcut: str) -> CannedReply | None:
-    return await session.scalar(select(CannedReply).where(CannedReply.shortcut == shortcut))
+def find_canned(session: Session, shortcut: str) -> CannedReply | None:
+    return session.scalar(select(CannedReply).where(CannedReply.shortcut == shortcut))
 
 
-async def add_canned(session: AsyncSession, reply: CannedReply) -> CannedReply:
+def add_canned(session: Session, reply: CannedReply) -> CannedReply:
     session.add(reply)
-    await session.flush()
+    session.flush()
     return reply
 
 
-async def delete(session: AsyncSession, reply: CannedReply) -> None:
-    await session.delete(reply)
+def delete(session: Session, reply: CannedReply) -> None:
+    session.delete(reply)
 
 
-async def list_all(session: AsyncSession) -> Sequence[CannedReply]:
-    return (await session.scalars(select(CannedReply).order_by(CannedReply.shortcut))).all()
+def list_all(session: Session) -> Sequence[CannedReply]:
+    return (session.scalars(select(CannedReply).order_by(CannedReply.shortcut))).all()

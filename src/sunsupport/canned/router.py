@@ -9,20 +9,22 @@ from fastapi import APIRouter, Path, status
 from sunsupport.auth.deps import AdminUser, StaffUser
 from sunsupport.canned import service
 from sunsupport.canned.schemas import CannedReplyIn, CannedReplyOut
-from sunsupport.core.deps import SessionDep
+from sunsupport.core.deps import DatabaseDep
 from sunsupport.core.errors import error_responses
 
 operator_router = APIRouter(
-    prefix="/operator", tags=["operator"], responses=error_responses(401, 403, 503)
+    prefix="/operator", tags=["operator"], responses=error_responses(401, 403, 429, 503)
 )
-admin_router = APIRouter(prefix="/admin", tags=["admin"], responses=error_responses(401, 403, 503))
+admin_router = APIRouter(
+    prefix="/admin", tags=["admin"], responses=error_responses(401, 403, 429, 503)
+)
 ReplyId = Annotated[int, Path(ge=1, le=2**62)]
 
 
 @operator_router.get("/canned", response_model=list[CannedReplyOut])
-async def canned(session: SessionDep, _operator: StaffUser) -> list[CannedReplyOut]:
+async def canned(db: DatabaseDep, _operator: StaffUser) -> list[CannedReplyOut]:
     """Ready answers, inserted in the console by typing `/shortcut`."""
-    return [CannedReplyOut.model_validate(c) for c in await service.list_replies(session)]
+    return [CannedReplyOut.model_validate(c) for c in await service.list_replies(db)]
 
 
 @admin_router.post(
@@ -31,10 +33,8 @@ async def canned(session: SessionDep, _operator: StaffUser) -> list[CannedReplyO
     response_model=CannedReplyOut,
     responses=error_responses(409, 413, 422),
 )
-async def create_canned(
-    body: CannedReplyIn, session: SessionDep, _admin: AdminUser
-) -> CannedReplyOut:
-    reply = await service.create_canned(session, body.shortcut, body.text)
+async def create_canned(body: CannedReplyIn, db: DatabaseDep, _admin: AdminUser) -> CannedReplyOut:
+    reply = await service.create_canned(db, body.shortcut, body.text)
     return CannedReplyOut.model_validate(reply)
 
 
@@ -44,9 +44,9 @@ async def create_canned(
     responses=error_responses(404, 409, 413, 422),
 )
 async def update_canned(
-    reply_id: ReplyId, body: CannedReplyIn, session: SessionDep, _admin: AdminUser
+    reply_id: ReplyId, body: CannedReplyIn, db: DatabaseDep, _admin: AdminUser
 ) -> CannedReplyOut:
-    reply = await service.update_canned(session, reply_id, body.shortcut, body.text)
+    reply = await service.update_canned(db, reply_id, body.shortcut, body.text)
     return CannedReplyOut.model_validate(reply)
 
 
@@ -55,5 +55,5 @@ async def update_canned(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(404, 422),
 )
-async def delete_canned(reply_id: ReplyId, session: SessionDep, _admin: AdminUser) -> None:
-    await service.delete_canned(session, reply_id)
+async def delete_canned(reply_id: ReplyId, db: DatabaseDep, _admin: AdminUser) -> None:
+    await service.delete_canned(db, reply_id)

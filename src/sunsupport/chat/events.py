@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from sunsupport.core.uow import emit
 from sunsupport.live.hub import STAFF_CHANNEL, Event, session_channel
@@ -42,7 +42,7 @@ def session_payload(chat: ChatSession) -> Event:
 HUMAN_STATUSES = (SessionStatus.PENDING_HUMAN, SessionStatus.OPEN)
 
 
-def emit_message(session: AsyncSession, chat: ChatSession, message: Message) -> None:
+def emit_message(session: Session, chat: ChatSession, message: Message) -> None:
     """The user's page always hears; staff only while a human is involved, so the bot's
     everyday chatter does not flood the consoles."""
     event = message_event(message)
@@ -51,7 +51,7 @@ def emit_message(session: AsyncSession, chat: ChatSession, message: Message) -> 
     emit(session, channels, event)
 
 
-def emit_session(session: AsyncSession, chat: ChatSession) -> None:
+def emit_session(session: Session, chat: ChatSession) -> None:
     event = {"type": "session", "session": session_payload(chat)}
     emit(session, (session_channel(chat.id), STAFF_CHANNEL), event)
 

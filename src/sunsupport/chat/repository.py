@@ -1,26 +1,51 @@
+"""Every query on conversations and messages (sync functions over a Session).
+
+The message path (read a conversation, advance it, insert the turn) uses statements built
+once, with bound parameters: SQLAlchemy compiles each only once, which matters on the
+hot path. The rest uses the ORM.
+"""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Table, Update, bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
 
 from sunsupport.models import ChatSession, Message
 
+# Core statements on the tables (not the ORM classes): the ORM's bulk machinery costs more
+# than the insert itself.
+_MESSAGES = cast(Table, Message.__table__)
+_SESSIONS = cast(Table, ChatSession.__table__)
+_SESSION_BY_ID = select(_SESSIONS).where(_SESSIONS.c.id == bindparam("sid"))
+_MESSAGE_IDS = insert(_MESSAGES).returning(_MESSAGES.c.id, sort_by_parameter_order=True)
 
-async def get_session(session: AsyncSession, session_id: str) -> ChatSession | None:
-    return await session.get(ChatSession, session_id)
+
+def get_session(
+    session: Session, session_id: str, *, for_update: bool = False
+) -> ChatSession | None:
+    """The conversation; ``for_update`` locks its row until the unit ends (PostgreSQL), so
+    a read-check-write on it is not interleaved with another process's."""
+    return session.get(ChatSession, session_id, with_for_update=for_update or None)
 
 
-async def add_session(session: AsyncSession, chat: ChatSession) -> ChatSession:
+def session_snapshot(session: Session, session_id: str) -> ChatSession | None:
+    """The conversation as it is now, for reading only: a plain object not tied to the
+    session (loaded with a prepared statement, cheaper than an ORM load)."""
+    row = session.execute(_SESSION_BY_ID, {"sid": session_id}).first()
+    return ChatSession(**row._mapping) if row is not None else None
+
+
+def add_session(session: Session, chat: ChatSession) -> ChatSession:
     session.add(chat)
-    await session.flush()
+    session.flush()
     return chat
 
 
-async def list_sessions(
-    session: AsyncSession, user_id: int, limit: int, offset: int
-) -> Sequence[ChatSession]:
+def list_sessions(session: Session, user_id: int, limit: int, offset: int) -> Sequence[ChatSession]:
     query = (
         select(ChatSession)
         .where(ChatSession.user_id == user_id)
@@ -28,39 +53,65 @@ async def list_sessions(
         .limit(limit)
         .offset(offset)
     )
-    return (await session.scalars(query)).all()
+    return session.scalars(query).all()
 
 
-async def add_message(session: AsyncSession, message: Message) -> Message:
+def advance(session: Session, session_id: str, seen_version: int, values: dict[str, Any]) -> bool:
+    """Apply ``values`` to the conversation and bump its version, only if it is still at
+    ``seen_version``: False means someone changed it since it was read. On PostgreSQL the
+    row stays locked until the unit ends, so the turn's messages get their ids in the
+    order the turns commit."""
+    statement = _advance_statement(frozenset(values))
+    params = {"sid": session_id, "seen": seen_version, **{f"v_{k}": v for k, v in values.items()}}
+    result = session.execute(statement, params)
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+@cache
+def _advance_statement(columns: frozenset[str]) -> Update:
+    return (
+        update(_SESSIONS)
+        .where(_SESSIONS.c.id == bindparam("sid"), _SESSIONS.c.version == bindparam("seen"))
+        .values(version=_SESSIONS.c.version + 1, **{c: bindparam(f"v_{c}") for c in columns})
+    )
+
+
+def bump(session: Session, chat: ChatSession) -> None:
+    """Count a change made through the ORM on a loaded conversation."""
+    chat.version = chat.version + 1
+
+
+def add_messages(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert messages in order in one statement; their ids, in the same order."""
+    return list(session.execute(_MESSAGE_IDS, rows).scalars().all())
+
+
+def add_message(session: Session, message: Message) -> Message:
     session.add(message)
-    await session.flush()
+    session.flush()
     return message
 
 
-async def history(
-    session: AsyncSession, session_id: str, limit: int, before_id: int | None
-) -> list[Message]:
+def history(session: Session, session_id: str, limit: int, before_id: int | None) -> list[Message]:
     """The ``limit`` newest messages older than ``before_id``, oldest first."""
     query = select(Message).where(Message.session_id == session_id)
     if before_id is not None:
         query = query.where(Message.id < before_id)
     query = query.order_by(Message.id.desc()).limit(limit)
-    rows = list((await session.scalars(query)).all())
+    rows = list(session.scalars(query).all())
     rows.reverse()
     return rows
 
 
-async def delete_messages(session: AsyncSession, session_id: str) -> None:
-    await session.execute(delete(Message).where(Message.session_id == session_id))
+def delete_messages(session: Session, session_id: str) -> None:
+    session.execute(delete(Message).where(Message.session_id == session_id))
 
 
-async def get_message(session: AsyncSession, message_id: int) -> Message | None:
-    return await session.get(Message, message_id)
+def get_message(session: Session, message_id: int) -> Message | None:
+    return session.get(Message, message_id)
 
 
-async def previous_user_message(
-    session: AsyncSession, session_id: str, before_id: int
-) -> Message | None:
+def previous_user_message(session: Session, session_id: str, before_id: int) -> Message | None:
     query = (
         select(Message)
         .where(
@@ -71,11 +122,11 @@ async def previous_user_message(
         .order_by(Message.id.desc())
         .limit(1)
     )
-    return await session.scalar(query)
+    return session.scalar(query)
 
 
-async def messages_after(
-    session: AsyncSession, session_id: str, after_id: int, limit: int
+def messages_after(
+    session: Session, session_id: str, after_id: int, limit: int
 ) -> Sequence[Message]:
     query = (
         select(Message)
@@ -83,11 +134,11 @@ async def messages_after(
         .order_by(Message.id)
         .limit(limit)
     )
-    return (await session.scalars(query)).all()
+    return session.scalars(query).all()
 
 
-async def messages_after_in(
-    session: AsyncSession, session_ids: Sequence[str], after_id: int, limit: int
+def messages_after_in(
+    session: Session, session_ids: Sequence[str], after_id: int, limit: int
 ) -> Sequence[Message]:
     if not session_ids or after_id <= 0:
         return []
@@ -97,4 +148,4 @@ async def messages_after_in(
         .order_by(Message.id)
         .limit(limit)
     )
-    return (await session.scalars(query)).all()
+    return session.scalars(query).all()

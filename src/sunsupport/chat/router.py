@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 
 from sunsupport.auth.deps import CurrentUser
-from sunsupport.chat import service
-from sunsupport.chat.deps import OwnedSession, PolicyDep, ReadableSession
+from sunsupport.chat import service, turns
+from sunsupport.chat.deps import PolicyDep, ReadableSession, SessionIdPath
 from sunsupport.chat.schemas import (
     FeedbackIn,
     FeedbackOut,
@@ -19,32 +19,32 @@ from sunsupport.chat.schemas import (
     SessionOut,
     SessionSummary,
 )
-from sunsupport.core.deps import LimiterDep, ReadSessionDep, SessionDep, SettingsDep
+from sunsupport.core.deps import DatabaseDep, LimiterDep, SettingsDep
 from sunsupport.core.errors import Forbidden, error_responses
 from sunsupport.core.responses import DelayedJSONResponse
-from sunsupport.knowledge.deps import BotDep
+from sunsupport.knowledge.deps import BotRunnerDep
 
-router = APIRouter(prefix="/chat", tags=["chat"], responses=error_responses(503))
+router = APIRouter(prefix="/chat", tags=["chat"], responses=error_responses(429, 503))
 
 SLOW_DOWN = "Too many requests; slow down"
 
 
 @router.post("/session", response_model=SessionOut, responses=error_responses(401, 429))
-async def create_session(session: SessionDep, user: CurrentUser, limiter: LimiterDep) -> SessionOut:
+async def create_session(db: DatabaseDep, user: CurrentUser, limiter: LimiterDep) -> SessionOut:
     await limiter.hit(limiter.sessions, f"user:{user.id}", SLOW_DOWN)
-    chat = await service.create_session(session, user)
+    chat = await service.create_session(db, user)
     return SessionOut.model_validate(chat)
 
 
 @router.get("/sessions", response_model=list[SessionSummary], responses=error_responses(401, 422))
 async def list_sessions(
-    session: ReadSessionDep,
+    db: DatabaseDep,
     user: CurrentUser,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[SessionSummary]:
     """The current user's chat sessions, newest first."""
-    chats = await service.list_sessions(session, user, limit, offset)
+    chats = await service.list_sessions(db, user, limit, offset)
     return [SessionSummary.model_validate(chat) for chat in chats]
 
 
@@ -56,9 +56,9 @@ async def list_sessions(
 )
 async def post_message(
     body: MessageIn,
-    session: SessionDep,
+    db: DatabaseDep,
     user: CurrentUser,
-    bot: BotDep,
+    bot: BotRunnerDep,
     limiter: LimiterDep,
     settings: SettingsDep,
     policy: PolicyDep,
@@ -66,8 +66,7 @@ async def post_message(
     if body.sender_type == "bot":
         raise Forbidden("Only the server writes bot messages")
     await limiter.hit(limiter.messages, f"user:{user.id}", SLOW_DOWN)
-    chat = await service.owned_session(session, user, body.session_id)
-    posted = await service.post_user_message(session, bot, chat, body.text, policy)
+    posted = await turns.post_user_message(db, bot, user, body.session_id, body.text, policy)
     reply = posted.reply
     result = MessagePosted(
         answer=reply.text if reply else None,
@@ -96,9 +95,11 @@ async def get_session(chat: ReadableSession) -> SessionDetail:
     response_model=RatingOut,
     responses=error_responses(401, 403, 404, 409, 413, 422),
 )
-async def rate_session(body: RatingIn, session: SessionDep, chat: OwnedSession) -> RatingOut:
+async def rate_session(
+    session_id: SessionIdPath, body: RatingIn, db: DatabaseDep, user: CurrentUser
+) -> RatingOut:
     """Rate a resolved conversation 1–5, with an optional comment (can be changed)."""
-    rated = await service.rate(session, chat, body.rating, body.comment)
+    rated = await service.rate(db, user, session_id, body.rating, body.comment)
     return RatingOut(rating=body.rating, comment=rated.rating_comment)
 
 
@@ -110,12 +111,11 @@ async def rate_session(body: RatingIn, session: SessionDep, chat: OwnedSession) 
 async def message_feedback(
     message_id: Annotated[int, Path(ge=1, le=2**62)],
     body: FeedbackIn,
-    session: SessionDep,
+    db: DatabaseDep,
     user: CurrentUser,
-    bot: BotDep,
 ) -> FeedbackOut:
     """👍 (1) or 👎 (-1) on a bot answer, by the conversation's owner; can be changed."""
-    await service.set_feedback(session, bot, user, message_id, body.value)
+    await service.set_feedback(db, user, message_id, body.value)
     return FeedbackOut(message_id=message_id, value=body.value)
 
 
@@ -125,13 +125,14 @@ async def message_feedback(
     responses=error_responses(401, 403, 404, 422),
 )
 async def history(
-    session: ReadSessionDep,
-    chat: ReadableSession,
+    session_id: SessionIdPath,
+    db: DatabaseDep,
+    user: CurrentUser,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     before_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
 ) -> list[MessageOut]:
     """The session's messages in sending order; page backwards with ``before_id``."""
-    messages = await service.history(session, chat, limit, before_id)
+    messages = await service.history(db, user, session_id, limit, before_id)
     return [MessageOut.model_validate(message) for message in messages]
 
 
@@ -140,5 +141,5 @@ async def history(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(401, 403, 404, 422),
 )
-async def clear_history(session: SessionDep, chat: OwnedSession) -> None:
-    await service.clear_history(session, chat)
+async def clear_history(session_id: SessionIdPath, db: DatabaseDep, user: CurrentUser) -> None:
+    await service.clear_history(db, user, session_id)

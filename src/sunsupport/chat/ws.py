@@ -5,7 +5,6 @@ The protocol plumbing (auth frame, catch-up cursor, pump) is in :mod:`sunsupport
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, WebSocket
@@ -13,10 +12,8 @@ from fastapi import APIRouter, WebSocket
 from sunsupport.auth.deps import socket_user
 from sunsupport.chat import events, service
 from sunsupport.core.errors import Forbidden, NotFound
-from sunsupport.core.uow import Database
 from sunsupport.live import socket
 from sunsupport.live.hub import STAFF_CHANNEL, Hub, session_channel
-from sunsupport.models import ChatSession, Message, User
 
 router = APIRouter()
 
@@ -34,7 +31,9 @@ async def chat_socket(websocket: WebSocket, session_id: str) -> None:
     async with hub.subscribe(session_channel(session_id)) as live:
         # Subscribe first, then read the database: nothing falls between the two.
         try:
-            chat, missed = await _catch_up(websocket, user, session_id, hello.after_id)
+            chat, missed = await service.catch_up(
+                websocket.app.state.db, user, session_id, hello.after_id, socket.CATCH_UP_LIMIT
+            )
         except NotFound as exc:
             await socket.close(websocket, socket.NOT_FOUND, exc.detail)
             return
@@ -54,14 +53,3 @@ async def chat_socket(websocket: WebSocket, session_id: str) -> None:
                     await hub.publish(STAFF_CHANNEL, event)
 
         await socket.pump(websocket, live, cursor, on_frame)
-
-
-async def _catch_up(
-    websocket: WebSocket, user: User, session_id: str, after_id: int
-) -> tuple[ChatSession, Sequence[Message]]:
-    """The conversation (if the user may read it) and what the client missed."""
-    database: Database = websocket.app.state.db
-    async with database.read() as session:
-        chat = await service.owned_session(session, user, session_id, staff_may_read=True)
-        missed = await service.messages_after(session, chat, after_id, socket.CATCH_UP_LIMIT)
-    return chat, missed

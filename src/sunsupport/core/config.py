@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     rate_limit_login_failures: str = "10/minute"
     rate_limit_messages: str = "60/minute"
     rate_limit_sessions: str = "20/minute"
+    rate_limit_registrations: str = "10/minute"
+    """New accounts per client address."""
+    rate_limit_bot_parse: str = "60/minute"
+    """``/bot/parse`` calls per user."""
     rate_limit_storage_uri: str = "memory://"
     rate_limit_key_prefix: str = "sunsupport"
 

@@ -1,20 +1,22 @@
-"""Engine, session factories, the declarative base and the column types (commits happen
-only in :mod:`sunsupport.core.uow`)."""
+"""The declarative base, the column types and the engines. Commits happen only in the
+units of work (:mod:`sunsupport.core.uow`).
+
+SQLite is driven through the standard ``sqlite3`` module from threads (one dedicated
+writer, a few readers): each unit of work costs one hop to a thread instead of one per
+statement, which is what an asyncio driver for SQLite costs. PostgreSQL uses asyncpg.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Dialect, MetaData, event, make_url
+from sqlalchemy import Connection, DateTime, Dialect, Engine, MetaData, event, make_url
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.util import await_only
 
@@ -35,54 +37,50 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
-    """Per-connection pragmas: real foreign keys (cascades), WAL, and waiting on locks."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.close()
+def sqlite_engine(settings: Settings, *, writer: bool, pool_size: int = 1) -> Engine:
+    """A synchronous SQLite engine for the writer thread or the reader threads.
 
-
-READ_ONLY = "sunsupport_read_only"
-
-
-def _sqlite_on_begin(conn: Connection) -> None:
-    """Writers take the write lock at BEGIN (BEGIN IMMEDIATE); readers don't lock at all.
-
-    A deferred transaction that reads and then writes fails at once with "database is
-    locked" when another writer got in between (the busy timeout does not apply), so every
-    unit of work that may write starts IMMEDIATE. Read-only work (marked with the
-    ``READ_ONLY`` execution option) uses a plain BEGIN: in WAL mode it never blocks
-    writers, so it may be held across slow work such as password verification.
+    Every connection gets real foreign keys (cascades), WAL and a busy timeout. The writer
+    starts its transactions with ``BEGIN IMMEDIATE`` (taking the write lock at once: a
+    deferred transaction that reads, then writes, fails when another process wrote in
+    between) and syncs each commit to disk (``synchronous=FULL``): with group commit that
+    is one fsync per batch, and a 2xx means the data survives a power cut. Readers use a
+    plain ``BEGIN``: in WAL mode they never wait for the writer.
     """
-    conn.exec_driver_sql(
-        "BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE"
+    path = settings.sqlite_path()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    url = make_url(settings.database_url).set(drivername="sqlite+pysqlite")
+    engine = create_sync_engine(
+        url,
+        echo=settings.sql_echo,
+        hide_parameters=True,  # SQL logs and errors never carry hashes or user text
+        poolclass=QueuePool,
+        pool_size=pool_size,
+        max_overflow=0,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
     )
+    synchronous = "FULL" if writer else "NORMAL"
+    begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql(begin)
+
+    return engine
 
 
-def create_engine(settings: Settings) -> AsyncEngine:
-    if settings.is_sqlite:
-        path = settings.sqlite_path()
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(
-            settings.database_url,
-            echo=settings.sql_echo,
-            hide_parameters=True,  # SQL logs and errors never carry hashes or user text
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-        )
-        sync_engine = engine.sync_engine
-        event.listen(sync_engine, "connect", _sqlite_on_connect)
-
-        @event.listens_for(sync_engine, "connect")
-        def _disable_pysqlite_begin(dbapi_connection: Any, _record: Any) -> None:
-            # Let SQLAlchemy emit BEGIN itself (see _sqlite_on_begin).
-            dbapi_connection.isolation_level = None
-
-        event.listen(sync_engine, "begin", _sqlite_on_begin)
-        return engine
+def postgres_engine(settings: Settings) -> AsyncEngine:
     connect_args: dict[str, Any] = {"timeout": settings.db_connect_timeout_seconds}
     asyncpg = make_url(settings.database_url).get_driver_name() == "asyncpg"
     if asyncpg:
@@ -128,17 +126,6 @@ def _ping_on_checkout(engine: AsyncEngine, timeout: float) -> None:
         except Exception as exc:
             driver.terminate()
             raise DisconnectionError(f"pre-ping failed: {type(exc).__name__}") from exc
-
-
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
-
-
-def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions for reading only (on SQLite they take no write lock)."""
-    return async_sessionmaker(
-        engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False, autoflush=False
-    )
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -1,13 +1,15 @@
-"""Annotated dependency aliases shared by every feature's routes."""
+"""Annotated dependency aliases shared by every feature's routes.
+
+Every dependency is ``async def``, even when it only reads ``app.state``: FastAPI runs a
+plain ``def`` dependency in a worker thread, a thread hop per dependency per request.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from sunsupport.core.config import Settings
 from sunsupport.core.ratelimit import RateLimiter
@@ -15,47 +17,32 @@ from sunsupport.core.security import PasswordHasher
 from sunsupport.core.uow import Database
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     database: Database = request.app.state.db
     return database
 
 
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """The request's unit of work: committed when the endpoint returns, then its
-    after-commit callbacks run and its live events go out."""
-    async with get_database(request).write() as session:
-        yield session
-
-
-async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """A read-only unit of work (on SQLite it never waits for writers)."""
-    async with get_database(request).read() as session:
-        yield session
-
-
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_limiter(request: Request) -> RateLimiter:
+async def get_limiter(request: Request) -> RateLimiter:
     limiter: RateLimiter = request.app.state.limiter
     return limiter
 
 
-def get_passwords(request: Request) -> PasswordHasher:
+async def get_passwords(request: Request) -> PasswordHasher:
     passwords: PasswordHasher = request.app.state.passwords
     return passwords
 
 
-def client_address(request: Request) -> str:
+async def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-# scope="function": the unit of work commits when the endpoint returns, *before* the
-# response is sent, so a 2xx always means the data is stored.
-SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
-ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]
+# Routes run units of work through the database (``await db.read(...)``,
+# ``await db.write(...)``): each commits before it returns, so a 2xx means stored.
 DatabaseDep = Annotated[Database, Depends(get_database)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 LimiterDep = Annotated[RateLimiter, Depends(get_limiter)]

@@ -1,15 +1,30 @@
-"""Swagger UI served from a vendored PyPI bundle: the docs work with no internet access."""
+"""``/openapi.json`` and Swagger UI (from a vendored PyPI bundle: no internet needed).
+
+FastAPI's own ``/openapi.json`` encodes the whole document (tens of kilobytes of JSON) on
+every request; here it is encoded once, on first use, and then served as bytes.
+"""
 
 from __future__ import annotations
 
+import json
+
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
 
 
 def install_docs(app: FastAPI) -> None:
+    """Create the app with ``openapi_url=None``; this serves the document instead."""
+    encoded: list[bytes] = []
+
+    @app.get("/openapi.json", include_in_schema=False)
+    async def openapi_document() -> Response:
+        if not encoded:  # the routes are all known by the first request
+            encoded.append(json.dumps(app.openapi(), ensure_ascii=False).encode())
+        return Response(encoded[0], media_type="application/json")
+
     app.mount("/docs-static", StaticFiles(directory=swagger_ui_path), name="docs-static")
 
     @app.get("/docs", include_in_schema=False)

@@ -71,7 +71,7 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         413: "Request body too large",
         422: "Invalid input",
         429: "Too many requests; see Retry-After",
-        503: "Database unavailable",
+        503: "Unavailable (database down or server busy); see Retry-After",
     }
     return {code: {"model": ErrorOut, "description": descriptions[code]} for code in codes}
 
@@ -113,6 +113,9 @@ def install_error_handlers(app: FastAPI) -> None:
         """The database is down, unreachable or overloaded: fail fast with 503, so load
         balancers and clients retry, instead of a 500 that looks like a bug."""
         logger.warning("database unavailable: {}: {}", type(exc).__name__, str(exc)[:200])
+        probe = getattr(request.app.state, "health", None)
+        if probe is not None:  # /health must not report the last good ping any more
+            probe.forget()
         return await _app_error(request, ServiceUnavailable("Database unavailable"))
 
     @app.exception_handler(Exception)

@@ -92,13 +92,25 @@ def route_template(scope: Scope) -> str:
     return template if isinstance(template, str) and template else UNMATCHED
 
 
+_CHILDREN: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+"""The labelled counter and histogram per (method, route, status): looking a child up by
+its labels costs more than counting, and the set is small (routes × statuses)."""
+
+
 def observe_request(scope: Scope, status: int, seconds: float) -> None:
     """Count one finished HTTP request (called by the request middleware, which already
     times every request for the access log)."""
     method = scope["method"] if scope["method"] in KNOWN_METHODS else "other"
     route = route_template(scope)
-    REQUESTS.labels(method=method, route=route, status=str(status)).inc()
-    REQUEST_LATENCY.labels(method=method, route=route).observe(seconds)
+    children = _CHILDREN.get((method, route, status))
+    if children is None:
+        children = (
+            REQUESTS.labels(method=method, route=route, status=str(status)),
+            REQUEST_LATENCY.labels(method=method, route=route),
+        )
+        _CHILDREN[(method, route, status)] = children
+    children[0].inc()
+    children[1].observe(seconds)
 
 
 def exposition() -> bytes:

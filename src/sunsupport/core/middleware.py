@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import time
-import uuid
 
 from loguru import logger
-from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -25,9 +24,24 @@ DOCS_CSP = (
 )
 
 
+def _header_list(csp: str) -> tuple[tuple[bytes, bytes], ...]:
+    return (
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"x-frame-options", b"DENY"),
+        (b"content-security-policy", csp.encode()),
+    )
+
+
+SECURITY_HEADERS = _header_list(CSP)
+DOCS_SECURITY_HEADERS = _header_list(DOCS_CSP)
+
+
 class RequestContextMiddleware:
-    """Give each request an id (``X-Request-ID``), and when it finishes log one line and
-    count it in the metrics. Outermost, so refused bodies are logged and counted too."""
+    """Give each request an id (``X-Request-ID``) and the security headers, and when it
+    finishes log one line and count it in the metrics. Outermost, so refused bodies are
+    logged and counted too. Every request passes here, so it is kept lean: headers are
+    added as raw pairs, and the id is 8 random bytes."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -36,21 +50,21 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = uuid.uuid4().hex[:16]
+        request_id = os.urandom(8).hex()
         started = time.perf_counter()
         status = 500
+        path = scope["path"]
+        security = DOCS_SECURITY_HEADERS if _is_docs(path) else SECURITY_HEADERS
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = MutableHeaders(scope=message)
-                headers["X-Request-ID"] = request_id
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "no-referrer")
-                headers.setdefault("X-Frame-Options", "DENY")
-                path = scope["path"]
-                headers.setdefault("Content-Security-Policy", DOCS_CSP if _is_docs(path) else CSP)
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers.append((b"x-request-id", request_id.encode()))
+                headers.extend(pair for pair in security if pair[0] not in present)
+                message["headers"] = headers
             await send(message)
 
         with logger.contextualize(request_id=request_id):
@@ -59,9 +73,7 @@ class RequestContextMiddleware:
             finally:
                 elapsed = time.perf_counter() - started
                 metrics.observe_request(scope, status, elapsed)
-                logger.info(
-                    "{} {} {} {:.1f}ms", scope["method"], scope["path"], status, elapsed * 1000
-                )
+                logger.info("{} {} {} {:.1f}ms", scope["method"], path, status, elapsed * 1000)
 
 
 def _is_docs(path: str) -> bool:
@@ -79,6 +91,8 @@ class BodySizeLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        declared: int | None = None
+        chunked = False
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:
@@ -88,6 +102,13 @@ class BodySizeLimitMiddleware:
                 if declared > self.max_bytes:
                     await _too_large(send, self.max_bytes)
                     return
+            elif name == b"transfer-encoding":
+                chunked = True
+        if not chunked:
+            # No body, or one of a declared length within the limit: the server never
+            # delivers more than Content-Length, so there is nothing to count.
+            await self.app(scope, receive, send)
+            return
         received = 0
         response_started = False
 

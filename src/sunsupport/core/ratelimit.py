@@ -31,6 +31,8 @@ class RateLimiter:
         self.login_failures = _limit("login", settings.rate_limit_login_failures)
         self.messages = _limit("messages", settings.rate_limit_messages)
         self.sessions = _limit("sessions", settings.rate_limit_sessions)
+        self.registrations = _limit("registrations", settings.rate_limit_registrations)
+        self.bot_parse = _limit("bot_parse", settings.rate_limit_bot_parse)
 
     async def hit(self, limit: Limit, key: str, detail: str) -> None:
         """Count one event; raise 429 when it goes over the limit."""

@@ -5,15 +5,16 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Literal
 
 import jwt
-from anyio import CapacityLimiter, to_thread
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 from sunsupport.core.timeutil import utcnow
+from sunsupport.core.workpool import WorkPool
 
 ALGORITHM = "HS256"
 
@@ -28,27 +29,24 @@ def _argon2(profile: HashProfile) -> PasswordHash:
 
 
 class PasswordHasher:
-    """Argon2 off the event loop, at most one hash per core at a time: a burst of logins
-    queues here instead of taking every worker thread and every core from chat requests.
+    """Argon2 in a bounded pool of threads, one per core (argon2 releases the GIL, so
+    hashing runs beside the event loop): a burst of logins or registrations queues there,
+    and beyond the queue is refused with 503, instead of taking every core from chat
+    requests.
 
     Verifying reads the cost from the stored hash, so accounts made under one profile
     log in under the other.
     """
 
-    def __init__(self, profile: HashProfile = "production") -> None:
+    def __init__(self, profile: HashProfile = "production", pool: WorkPool | None = None) -> None:
         self.profile = profile
         self._hasher = _argon2(profile)
-        self._limiter: CapacityLimiter | None = None
+        threads = os.cpu_count() or 1
+        self._pool = pool or WorkPool("password hashing", threads, queue=8 * threads)
         self._dummy_hash: str | None = None
 
-    def _capacity(self) -> CapacityLimiter:
-        # Created lazily: a CapacityLimiter belongs to the event loop that first uses it.
-        if self._limiter is None:
-            self._limiter = CapacityLimiter(os.cpu_count() or 1)
-        return self._limiter
-
     async def hash(self, password: str) -> str:
-        return await to_thread.run_sync(self._hasher.hash, password, limiter=self._capacity())
+        return await self._pool.run(self._hasher.hash, password)
 
     async def verify(self, password: str, hashed: str | None) -> bool:
         """Verify ``password``; with ``hashed=None`` burn the same time and return False,
@@ -56,14 +54,9 @@ class PasswordHasher:
         if hashed is None:
             if self._dummy_hash is None:
                 self._dummy_hash = await self.hash(uuid.uuid4().hex)
-            await self._verify(password, self._dummy_hash)
+            await self._pool.run(self._hasher.verify, password, self._dummy_hash)
             return False
-        return await self._verify(password, hashed)
-
-    async def _verify(self, password: str, hashed: str) -> bool:
-        return await to_thread.run_sync(
-            self._hasher.verify, password, hashed, limiter=self._capacity()
-        )
+        return await self._pool.run(self._hasher.verify, password, hashed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +81,25 @@ def create_access_token(user_id: int, secret: str, expire_minutes: int) -> str:
 
 
 def decode_access_token(token: str, secret: str) -> TokenClaims:
+    """The token's claims if its signature is good and it has not expired.
+
+    A token is sent with every request of a session: its verified claims are kept (they
+    cannot change), and only the expiry is checked again each time.
+    """
+    claims = _verified(token, secret)
+    if claims.expires_at <= utcnow():
+        raise InvalidToken("Signature has expired")
+    return claims
+
+
+@lru_cache(maxsize=4096)
+def _verified(token: str, secret: str) -> TokenClaims:
     try:
         claims = jwt.decode(
             token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "iat"]}
         )
         user_id = int(claims["sub"])
-    except (jwt.PyJWTError, ValueError, TypeError) as exc:
+        expires_at = datetime.fromtimestamp(claims["exp"], UTC)
+    except (jwt.PyJWTError, ValueError, TypeError, OverflowError, OSError) as exc:
         raise InvalidToken(str(exc)) from exc
-    return TokenClaims(user_id=user_id, expires_at=datetime.fromtimestamp(claims["exp"]))
+    return TokenClaims(user_id=user_id, expires_at=expires_at)

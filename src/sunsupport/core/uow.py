@@ -1,32 +1,38 @@
-"""The unit of work: one transaction, then after-commit callbacks, then live events.
+"""Units of work: short functions over a database session, run by :class:`Database`.
 
-Every entry point (HTTP requests, WebSockets, the CLI, background tasks) opens its
-units of work through :class:`Database`, so what a service records for "after the
-commit" runs exactly when the commit succeeded, whoever called the service. Services
-record it on the session they were given:
+A unit of work is a plain (synchronous) function whose first argument is a SQLAlchemy
+:class:`~sqlalchemy.orm.Session`; it reads and writes, and never commits. Services run
+units with ``await db.read(unit, ...)`` or ``await db.write(unit, ...)``, and do their
+slow work (password hashing, the bot) between units, never inside one. Every entry
+point (HTTP requests, WebSockets, the CLI, background tasks) goes through here, so:
 
-- :func:`on_commit` for callbacks (count a metric, teach this process's bot),
-- :func:`emit` for live events (published through the hub to every process).
+- a write unit is committed before ``write`` returns: a 2xx means the data is stored;
+- what the unit recorded for "after the commit" runs then, in this order:
+  :func:`on_commit` callbacks (count a metric, teach this process's bot), then the live
+  events of :func:`emit` (through the hub, to every process);
+- a unit that raises is rolled back, and its callbacks and events are forgotten;
+- a failure after the commit (a broker that is down) is logged, never raised: the data
+  is stored, and clients catch up from the database when they reconnect.
 
-Both are forgotten when the unit of work rolls back, so nobody ever hears about data
-that was not stored. A failure after the commit (a broker that is down) is logged and
-never turns stored data into an error for the caller.
+The backends live beside this module: :mod:`.sqlite` (one writer thread committing
+concurrent units together, reader threads) and :mod:`.postgres` (asyncpg, the pool);
+:func:`sunsupport.core.database.open_database` picks one.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable, Iterable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
-from typing import Any, Protocol
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from loguru import logger
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-
-from sunsupport.core.config import Settings
-from sunsupport.core.db import create_engine, create_read_sessionmaker, create_sessionmaker
+from sqlalchemy.orm import Session
 
 Event = dict[str, Any]
+P = ParamSpec("P")
+T = TypeVar("T")
+Unit = Callable[Concatenate[Session, P], T]
+"""A unit of work: ``unit(session, *args, **kwargs) -> result``."""
 
 _EVENTS = "sunsupport.events"
 _CALLBACKS = "sunsupport.after_commit"
@@ -38,76 +44,71 @@ class Publisher(Protocol):
     async def publish(self, channel: str, event: Event) -> None: ...
 
 
-def emit(session: AsyncSession, channels: str | Iterable[str], event: Event) -> None:
+def emit(session: Session, channels: str | Iterable[str], event: Event) -> None:
     """Publish ``event`` on ``channels`` once this session's unit of work has committed."""
     targets = (channels,) if isinstance(channels, str) else tuple(channels)
     session.info.setdefault(_EVENTS, []).extend((channel, event) for channel in targets)
 
 
-def on_commit(session: AsyncSession, callback: Callable[[], object]) -> None:
-    """Call ``callback`` once this session's unit of work has committed."""
+def on_commit(session: Session, callback: Callable[[], object]) -> None:
+    """Call ``callback`` (in the event loop) once this session's unit has committed."""
     session.info.setdefault(_CALLBACKS, []).append(callback)
 
 
-class Database:
-    """The engine, its session factories and this process's write queue.
+def take_outbox(session: Session) -> dict[str, Any]:
+    """What a finished unit left for after the commit (and no more on the session)."""
+    return {key: session.info.pop(key) for key in (_EVENTS, _CALLBACKS) if key in session.info}
 
-    ``write()`` and ``read()`` are the only places that commit. On SQLite, writers of
-    this process queue on an asyncio lock: each is woken the moment the previous one
-    commits, instead of polling in SQLite's busy handler (which sleeps in steps of up
-    to 100 ms). Readers use a plain ``BEGIN`` and never wait for writers.
-    """
 
-    def __init__(self, engine: AsyncEngine, publisher: Publisher) -> None:
-        self.engine = engine
+class Database(ABC):
+    """Runs units of work. ``read`` units may run concurrently and never wait for
+    writers; ``write`` units are committed before ``write`` returns."""
+
+    def __init__(self, publisher: Publisher) -> None:
         self.publisher = publisher
-        self._writer = create_sessionmaker(engine)
-        self._reader = create_read_sessionmaker(engine)
-        self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
-    @classmethod
-    def from_settings(cls, settings: Settings, publisher: Publisher) -> Database:
-        return cls(create_engine(settings), publisher)
+    @property
+    @abstractmethod
+    def backend(self) -> str:
+        """``sqlite`` or ``postgresql``."""
 
-    def write(self) -> AbstractAsyncContextManager[AsyncSession]:
-        """A unit of work that may write (on SQLite: ``BEGIN IMMEDIATE``, queued)."""
-        return self._unit(self._writer, self._write_lock)
+    async def read(self, unit: Unit[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        result, outbox = await self._run(unit, args, kwargs, write=False)
+        await self._after_commit(outbox)
+        return result
 
-    def read(self) -> AbstractAsyncContextManager[AsyncSession]:
-        """A unit of work that only reads; it never waits for writers."""
-        return self._unit(self._reader, None)
+    async def write(self, unit: Unit[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        result, outbox = await self._run(unit, args, kwargs, write=True)
+        await self._after_commit(outbox)
+        return result
 
-    async def dispose(self) -> None:
-        await self.engine.dispose()
+    async def ping(self) -> None:
+        """Raise unless the database answers a trivial query."""
+        await self.read(_select_one)
 
-    @asynccontextmanager
-    async def _unit(
-        self, factory: async_sessionmaker[AsyncSession], lock: asyncio.Lock | None
-    ) -> AsyncIterator[AsyncSession]:
-        async with lock if lock is not None else nullcontext(), factory() as session:
-            try:
-                yield session
-                await session.commit()
-            except BaseException:
-                _forget(session)
-                await session.rollback()
-                raise
-        await self._after_commit(session)
+    @abstractmethod
+    async def dispose(self) -> None: ...
 
-    async def _after_commit(self, session: AsyncSession) -> None:
-        for callback in session.info.pop(_CALLBACKS, []):
+    @abstractmethod
+    async def _run(
+        self, unit: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any], *, write: bool
+    ) -> tuple[T, dict[str, Any]]:
+        """Run ``unit`` in its own transaction; return its result and :func:`take_outbox`."""
+
+    async def _after_commit(self, outbox: dict[str, Any]) -> None:
+        for callback in outbox.get(_CALLBACKS, ()):
             try:
                 callback()
             except Exception:
                 logger.opt(exception=True).error("an after-commit callback failed")
-        for channel, event in session.info.pop(_EVENTS, []):
+        for channel, event in outbox.get(_EVENTS, ()):
             try:
                 await self.publisher.publish(channel, event)
             except Exception as exc:
-                # The data is stored; clients catch up from the database when they reconnect.
                 logger.error("live event on {} not published: {}", channel, type(exc).__name__)
 
 
-def _forget(session: AsyncSession) -> None:
-    session.info.pop(_EVENTS, None)
-    session.info.pop(_CALLBACKS, None)
+def _select_one(session: Session) -> None:
+    from sqlalchemy import text
+
+    session.execute(text("SELECT 1"))

@@ -35,8 +35,8 @@ class BotKeeper:
 
     async def load(self) -> KnowledgeBot:
         """Build a new bot and swap it in; on a bad file raise and keep the current one."""
-        async with self._database.read() as session:
-            taught = [(e.intent, e.text) for e in await repository.all_examples(session)]
+        examples = await self._database.read(repository.all_examples)
+        taught = [(e.intent, e.text) for e in examples]
         # Building the index is CPU work (a second or more for a large KB): off the loop.
         fresh = await to_thread.run_sync(_build, self._kb_path, taught)
         self._bot = fresh

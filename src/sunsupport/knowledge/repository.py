@@ -3,45 +3,43 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from sunsupport.models import KbExample, MisunderstoodItem
 
 
-async def add(session: AsyncSession, item: MisunderstoodItem) -> MisunderstoodItem:
+def add(session: Session, item: MisunderstoodItem) -> MisunderstoodItem:
     session.add(item)
-    await session.flush()
+    session.flush()
     return item
 
 
-async def get(session: AsyncSession, item_id: int) -> MisunderstoodItem | None:
-    return await session.get(MisunderstoodItem, item_id)
+def get(session: Session, item_id: int) -> MisunderstoodItem | None:
+    return session.get(MisunderstoodItem, item_id)
 
 
-async def find_for_answer(
-    session: AsyncSession, answer_id: int, reason: str
-) -> MisunderstoodItem | None:
+def find_for_answer(session: Session, answer_id: int, reason: str) -> MisunderstoodItem | None:
     query = select(MisunderstoodItem).where(
         MisunderstoodItem.answer_id == answer_id, MisunderstoodItem.reason == reason
     )
-    return await session.scalar(query)
+    return session.scalar(query)
 
 
-async def list_items(
-    session: AsyncSession, status: str | None, limit: int, offset: int
+def list_items(
+    session: Session, status: str | None, limit: int, offset: int
 ) -> Sequence[MisunderstoodItem]:
     query = select(MisunderstoodItem)
     if status is not None:
         query = query.where(MisunderstoodItem.status == status)
     query = query.order_by(MisunderstoodItem.id.desc()).limit(limit).offset(offset)
-    return (await session.scalars(query)).all()
+    return (session.scalars(query)).all()
 
 
-async def add_example(session: AsyncSession, example: KbExample) -> KbExample:
+def add_example(session: Session, example: KbExample) -> KbExample:
     session.add(example)
-    await session.flush()
+    session.flush()
     return example
 
 
-async def all_examples(session: AsyncSession) -> Sequence[KbExample]:
-    return (await session.scalars(select(KbExample).order_by(KbExample.id))).all()
+def all_examples(session: Session) -> Sequence[KbExample]:
+    return (session.scalars(select(KbExample).order_by(KbExample.id))).all()

@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, status
 
 from sunsupport.auth.deps import AdminUser, CurrentUser
-from sunsupport.core.deps import ReadSessionDep, SessionDep
+from sunsupport.core.deps import DatabaseDep, LimiterDep
 from sunsupport.core.errors import error_responses
 from sunsupport.knowledge import service
-from sunsupport.knowledge.deps import BotDep, KeeperDep
+from sunsupport.knowledge.deps import BotDep, BotRunnerDep, KeeperDep
 from sunsupport.knowledge.schemas import (
     ExampleIn,
     ExampleOut,
@@ -27,14 +27,22 @@ from sunsupport.knowledge.schemas import (
 from sunsupport.models import InboxStatus
 
 parse_router = APIRouter(prefix="/bot", tags=["bot"])
-admin_router = APIRouter(prefix="/admin", tags=["admin"], responses=error_responses(401, 403, 503))
+admin_router = APIRouter(
+    prefix="/admin", tags=["admin"], responses=error_responses(401, 403, 429, 503)
+)
 ItemId = Annotated[int, Path(ge=1, le=2**62)]
+SLOW_DOWN = "Too many requests; slow down"
 
 
-@parse_router.post("/parse", response_model=ParseOut, responses=error_responses(401, 413, 422))
-async def parse(body: ParseIn, bot: BotDep, _user: CurrentUser) -> ParseOut:
+@parse_router.post(
+    "/parse", response_model=ParseOut, responses=error_responses(401, 413, 422, 429, 503)
+)
+async def parse(
+    body: ParseIn, runner: BotRunnerDep, user: CurrentUser, limiter: LimiterDep
+) -> ParseOut:
     """The bot's reading of ``text`` as a fresh conversation. Nothing is stored."""
-    reply = await service.parse(bot, body.text)
+    await limiter.hit(limiter.bot_parse, f"user:{user.id}", SLOW_DOWN)
+    reply = await service.parse(runner, body.text)
     return ParseOut(
         intent=reply.intent,
         confidence=round(reply.confidence, 4),
@@ -50,7 +58,7 @@ async def parse(body: ParseIn, bot: BotDep, _user: CurrentUser) -> ParseOut:
     "/misunderstood", response_model=list[MisunderstoodOut], responses=error_responses(422)
 )
 async def misunderstood(
-    session: ReadSessionDep,
+    db: DatabaseDep,
     _admin: AdminUser,
     status_filter: Annotated[InboxStatusName | None, Query(alias="status")] = "new",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -58,7 +66,7 @@ async def misunderstood(
 ) -> list[MisunderstoodOut]:
     """Fallbacks, low-confidence answers and 👎, newest first (``status`` filters)."""
     wanted = InboxStatus(status_filter) if status_filter else None
-    items = await service.list_items(session, wanted, limit, offset)
+    items = await service.list_items(db, wanted, limit, offset)
     return [MisunderstoodOut.model_validate(item) for item in items]
 
 
@@ -68,9 +76,9 @@ async def misunderstood(
     responses=error_responses(404, 413, 422),
 )
 async def set_inbox_status(
-    item_id: ItemId, body: InboxStatusIn, session: SessionDep, _admin: AdminUser
+    item_id: ItemId, body: InboxStatusIn, db: DatabaseDep, _admin: AdminUser
 ) -> MisunderstoodOut:
-    item = await service.set_status(session, item_id, InboxStatus(body.status))
+    item = await service.set_status(db, item_id, InboxStatus(body.status))
     return MisunderstoodOut.model_validate(item)
 
 
@@ -80,20 +88,20 @@ async def set_inbox_status(
     responses=error_responses(404, 413, 422),
 )
 async def teach(
-    item_id: ItemId, body: TeachIn, session: SessionDep, admin: AdminUser, keeper: KeeperDep
+    item_id: ItemId, body: TeachIn, db: DatabaseDep, admin: AdminUser, keeper: KeeperDep
 ) -> MisunderstoodOut:
     """Add the item's text as an example of an intent; the bot uses it at once."""
-    item, _ = await service.teach(session, item_id, body.intent, keeper, admin)
+    item = await service.teach(db, item_id, body.intent, keeper, admin)
     return MisunderstoodOut.model_validate(item)
 
 
 @admin_router.post("/kb/reload", response_model=KbReloadOut, responses=error_responses(422))
 async def reload_knowledge_base(
-    session: SessionDep, _admin: AdminUser, keeper: KeeperDep
+    db: DatabaseDep, _admin: AdminUser, keeper: KeeperDep
 ) -> KbReloadOut:
     """Re-read the knowledge base file in every process. A broken file is refused with
     its line and reason, and the bot keeps answering from the last good one."""
-    bot = await service.reload(session, keeper)
+    bot = await service.reload(db, keeper)
     return KbReloadOut(intents=len(bot.intent_ids))
 
 
@@ -109,7 +117,7 @@ async def intents(_admin: AdminUser, bot: BotDep) -> list[IntentOut]:
     responses=error_responses(413, 422),
 )
 async def add_example(
-    body: ExampleIn, session: SessionDep, admin: AdminUser, keeper: KeeperDep
+    body: ExampleIn, db: DatabaseDep, admin: AdminUser, keeper: KeeperDep
 ) -> ExampleOut:
-    example = await service.add_example(session, body.intent, body.text, keeper, admin)
+    example = await service.add_example(db, body.intent, body.text, keeper, admin)
     return ExampleOut.model_validate(example)

@@ -7,22 +7,22 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-from anyio import to_thread
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from sunsupport.bot import DialogueState, KnowledgeBot, Reply
 from sunsupport.bot.kb import KnowledgeBaseError
 from sunsupport.core.errors import NotFound, Unprocessable
 from sunsupport.core.timeutil import utcnow
-from sunsupport.core.uow import emit, on_commit
+from sunsupport.core.uow import Database, emit, on_commit
 from sunsupport.knowledge import repository
 from sunsupport.knowledge.keeper import BotKeeper
+from sunsupport.knowledge.runner import BotRunner
 from sunsupport.live.hub import SYSTEM_CHANNEL
 from sunsupport.models import InboxReason, InboxStatus, KbExample, MisunderstoodItem, User
 
 
-async def record(
-    session: AsyncSession,
+def record(
+    session: Session,
     *,
     reason: InboxReason,
     text: str,
@@ -34,13 +34,13 @@ async def record(
     guesses: list[dict[str, Any]] | None,
 ) -> MisunderstoodItem:
     """Log one item; a second 👎 on the same answer reopens the first item instead."""
-    if answer_id is not None:
-        existing = await repository.find_for_answer(session, answer_id, reason)
+    if answer_id is not None and reason == InboxReason.DOWNVOTE:
+        existing = repository.find_for_answer(session, answer_id, reason)
         if existing is not None:
             existing.status = InboxStatus.NEW
             existing.resolved_at = None
             return existing
-    return await repository.add(
+    return repository.add(
         session,
         MisunderstoodItem(
             reason=reason,
@@ -58,37 +58,50 @@ async def record(
 
 
 async def list_items(
-    session: AsyncSession, status: InboxStatus | None, limit: int, offset: int
+    db: Database, status: InboxStatus | None, limit: int, offset: int
 ) -> Sequence[MisunderstoodItem]:
-    return await repository.list_items(session, status, limit, offset)
+    return await db.read(repository.list_items, status, limit, offset)
 
 
-async def set_status(session: AsyncSession, item_id: int, status: InboxStatus) -> MisunderstoodItem:
-    item = await _get(session, item_id)
-    item.status = status
-    item.resolved_at = None if status == InboxStatus.NEW else utcnow()
-    return item
+async def set_status(db: Database, item_id: int, status: InboxStatus) -> MisunderstoodItem:
+    def write(session: Session) -> MisunderstoodItem:
+        item = _get(session, item_id)
+        item.status = status
+        item.resolved_at = None if status == InboxStatus.NEW else utcnow()
+        return item
+
+    return await db.write(write)
 
 
 async def teach(
-    session: AsyncSession, item_id: int, intent: str, keeper: BotKeeper, admin: User
-) -> tuple[MisunderstoodItem, KbExample]:
+    db: Database, item_id: int, intent: str, keeper: BotKeeper, admin: User
+) -> MisunderstoodItem:
     """Add the item's text as an example of ``intent`` and resolve the item."""
-    item = await _get(session, item_id)
-    example = await add_example(session, intent, item.text, keeper, admin)
-    item.status = InboxStatus.RESOLVED
-    item.resolved_at = utcnow()
-    return item, example
+
+    def write(session: Session) -> MisunderstoodItem:
+        item = _get(session, item_id)
+        _check_intent(keeper, intent)
+        _store_example(session, intent, item.text, keeper, admin)
+        item.status = InboxStatus.RESOLVED
+        item.resolved_at = utcnow()
+        return item
+
+    return await db.write(write)
 
 
 async def add_example(
-    session: AsyncSession, intent: str, text: str, keeper: BotKeeper, admin: User
+    db: Database, intent: str, text: str, keeper: BotKeeper, admin: User
 ) -> KbExample:
-    """Store a new phrasing. Once the change commits, this process's bot learns it before
-    the response is sent, and every other process through the broadcast."""
-    if intent not in keeper.bot.intent_ids:
-        raise Unprocessable(f"Unknown intent: {intent}")
-    example = await repository.add_example(
+    _check_intent(keeper, intent)
+    return await db.write(_store_example, intent, text, keeper, admin)
+
+
+def _store_example(
+    session: Session, intent: str, text: str, keeper: BotKeeper, admin: User
+) -> KbExample:
+    """Store a new phrasing. Once it commits, this process's bot learns it before the
+    response is sent, and every other process through the broadcast."""
+    example = repository.add_example(
         session, KbExample(intent=intent, text=text, created_by=admin.id, created_at=utcnow())
     )
     on_commit(session, partial(keeper.teach_now, intent, text))
@@ -96,26 +109,30 @@ async def add_example(
     return example
 
 
-async def reload(session: AsyncSession, keeper: BotKeeper) -> KnowledgeBot:
-    """Re-read the knowledge base file here now, and in every other process after the
-    commit. A broken file is refused with its line and reason; the bot keeps answering
-    from the last good one."""
+def _check_intent(keeper: BotKeeper, intent: str) -> None:
+    if intent not in keeper.bot.intent_ids:
+        raise Unprocessable(f"Unknown intent: {intent}")
+
+
+async def reload(db: Database, keeper: BotKeeper) -> KnowledgeBot:
+    """Re-read the knowledge base file here now, then in every other process. A broken
+    file is refused with its line and reason; the bot keeps answering from the last good
+    one."""
     try:
         bot = await keeper.load()
     except KnowledgeBaseError as exc:
         raise Unprocessable(str(exc)) from exc
-    emit(session, SYSTEM_CHANNEL, keeper.reload_event())
+    await db.publisher.publish(SYSTEM_CHANNEL, keeper.reload_event())
     return bot
 
 
-async def parse(bot: KnowledgeBot, text: str) -> Reply:
-    """The bot's reading of ``text`` as a fresh conversation (in a worker thread: the
-    text may be long). Nothing is stored."""
-    return await to_thread.run_sync(bot.answer, text, DialogueState())
+async def parse(runner: BotRunner, text: str) -> Reply:
+    """The bot's reading of ``text`` as a fresh conversation. Nothing is stored."""
+    return await runner.answer(text, DialogueState())
 
 
-async def _get(session: AsyncSession, item_id: int) -> MisunderstoodItem:
-    item = await repository.get(session, item_id)
+def _get(session: Session, item_id: int) -> MisunderstoodItem:
+    item = repository.get(session, item_id)
     if item is None:
         raise NotFound("Inbox item not found")
     return item

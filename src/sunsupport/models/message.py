@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Float,
     ForeignKey,
@@ -39,4 +41,6 @@ class Message(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     """The operator who wrote an operator message."""
     feedback: Mapped[int | None] = mapped_column(SmallInteger)
+    guesses: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    """On a bot answer: its top readings, for the inbox when the answer gets a 👎."""
     """The user's 👍 (1) or 👎 (-1) on a bot answer."""

@@ -40,3 +40,5 @@ class ChatSession(Base):
     """First time the user asked for a human: self-service means this stayed empty."""
     rating: Mapped[int | None] = mapped_column(Integer)
     rating_comment: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Bumped by every change of the conversation (the optimistic check of a new turn)."""

@@ -3,14 +3,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import CursorResult, and_, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from sunsupport.models import ChatSession, SessionStatus, User
 
 QUEUE_LIMIT = 200
 
 
-async def queue(session: AsyncSession, operator_id: int) -> Sequence[tuple[ChatSession, str]]:
+def queue(session: Session, operator_id: int) -> Sequence[tuple[ChatSession, str]]:
     """Waiting conversations (oldest first), then the operator's open ones."""
     waiting_first = (ChatSession.status != SessionStatus.PENDING_HUMAN).asc()
     query = (
@@ -28,20 +28,20 @@ async def queue(session: AsyncSession, operator_id: int) -> Sequence[tuple[ChatS
         .order_by(waiting_first, ChatSession.waiting_since.asc(), ChatSession.id)
         .limit(QUEUE_LIMIT)
     )
-    return [(chat, username) for chat, username in (await session.execute(query)).all()]
+    return [(chat, username) for chat, username in session.execute(query).all()]
 
 
-async def count_waiting(session: AsyncSession) -> int:
+def count_waiting(session: Session) -> int:
     query = select(func.count()).where(ChatSession.status == SessionStatus.PENDING_HUMAN)
-    return int(await session.scalar(query) or 0)
+    return int(session.scalar(query) or 0)
 
 
-async def claim(session: AsyncSession, session_id: str, operator_id: int) -> bool:
+def claim(session: Session, session_id: str, operator_id: int) -> bool:
     """Atomically take a waiting conversation: exactly one concurrent claim matches a row."""
-    result = await session.execute(
+    result = session.execute(
         update(ChatSession)
         .where(ChatSession.id == session_id, ChatSession.status == SessionStatus.PENDING_HUMAN)
-        .values(status=SessionStatus.OPEN, assignee_id=operator_id)
+        .values(status=SessionStatus.OPEN, assignee_id=operator_id, version=ChatSession.version + 1)
         .execution_options(synchronize_session=False)
     )
     # An UPDATE without RETURNING gives a CursorResult; only that has a row count.

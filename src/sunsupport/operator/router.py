@@ -5,19 +5,21 @@ from fastapi import APIRouter, status
 from sunsupport.auth.deps import StaffUser
 from sunsupport.chat.deps import SessionIdPath
 from sunsupport.chat.schemas import SessionDetail
-from sunsupport.core.deps import SessionDep
+from sunsupport.core.deps import DatabaseDep
 from sunsupport.core.errors import error_responses
 from sunsupport.operator import service
 from sunsupport.operator.schemas import OperatorMessageIn, OperatorMessageOut, QueueItem
 
-router = APIRouter(prefix="/operator", tags=["operator"], responses=error_responses(401, 403, 503))
+router = APIRouter(
+    prefix="/operator", tags=["operator"], responses=error_responses(401, 403, 429, 503)
+)
 CHANGES = error_responses(404, 409, 422)
 
 
 @router.get("/queue", response_model=list[QueueItem])
-async def queue(session: SessionDep, operator: StaffUser) -> list[QueueItem]:
+async def queue(db: DatabaseDep, operator: StaffUser) -> list[QueueItem]:
     """Waiting conversations, oldest first, then the ones this operator has open."""
-    rows = await service.queue(session, operator)
+    rows = await service.queue(db, operator)
     return [
         QueueItem(
             id=chat.id,
@@ -34,11 +36,9 @@ async def queue(session: SessionDep, operator: StaffUser) -> list[QueueItem]:
 
 
 @router.post("/sessions/{session_id}/claim", response_model=SessionDetail, responses=CHANGES)
-async def claim(
-    session_id: SessionIdPath, session: SessionDep, operator: StaffUser
-) -> SessionDetail:
+async def claim(session_id: SessionIdPath, db: DatabaseDep, operator: StaffUser) -> SessionDetail:
     """Take a waiting conversation. Of two operators racing, one wins; the other gets 409."""
-    return SessionDetail.model_validate(await service.claim(session, operator, session_id))
+    return SessionDetail.model_validate(await service.claim(db, operator, session_id))
 
 
 @router.post(
@@ -48,22 +48,18 @@ async def claim(
     responses=error_responses(404, 409, 413, 422),
 )
 async def reply(
-    session_id: SessionIdPath, body: OperatorMessageIn, session: SessionDep, operator: StaffUser
+    session_id: SessionIdPath, body: OperatorMessageIn, db: DatabaseDep, operator: StaffUser
 ) -> OperatorMessageOut:
-    message = await service.reply(session, operator, session_id, body.text)
+    message = await service.reply(db, operator, session_id, body.text)
     return OperatorMessageOut.model_validate(message)
 
 
 @router.post("/sessions/{session_id}/release", response_model=SessionDetail, responses=CHANGES)
-async def release(
-    session_id: SessionIdPath, session: SessionDep, operator: StaffUser
-) -> SessionDetail:
+async def release(session_id: SessionIdPath, db: DatabaseDep, operator: StaffUser) -> SessionDetail:
     """Give the conversation back to the bot."""
-    return SessionDetail.model_validate(await service.release(session, operator, session_id))
+    return SessionDetail.model_validate(await service.release(db, operator, session_id))
 
 
 @router.post("/sessions/{session_id}/resolve", response_model=SessionDetail, responses=CHANGES)
-async def resolve(
-    session_id: SessionIdPath, session: SessionDep, operator: StaffUser
-) -> SessionDetail:
-    return SessionDetail.model_validate(await service.resolve(session, operator, session_id))
+async def resolve(session_id: SessionIdPath, db: DatabaseDep, operator: StaffUser) -> SessionDetail:
+    return SessionDetail.model_validate(await service.resolve(db, operator, session_id))

@@ -1,70 +1,97 @@
-"""Operator work: the queue, claiming, replying, handing back to the bot, resolving."""
+"""Operator work: the queue, claiming, replying, handing back to the bot, resolving.
+
+Each action is one unit of work on a conversation loaded with its row locked
+(PostgreSQL), so two operators' actions on one conversation are applied one after the
+other; each bumps the conversation's version, so a user's turn computed meanwhile is
+worked out again from the new state.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from sunsupport.chat import events
 from sunsupport.chat import service as chats
 from sunsupport.core.errors import Conflict, Forbidden
 from sunsupport.core.timeutil import utcnow
+from sunsupport.core.uow import Database
 from sunsupport.models import ChatSession, Message, Role, SessionStatus, User
 from sunsupport.operator import repository
 
 
-async def queue(session: AsyncSession, operator: User) -> Sequence[tuple[ChatSession, str]]:
-    return await repository.queue(session, operator.id)
+def queue_of(session: Session, operator: User) -> Sequence[tuple[ChatSession, str]]:
+    return repository.queue(session, operator.id)
 
 
-async def waiting_count(session: AsyncSession) -> int:
-    return await repository.count_waiting(session)
+def waiting_count(session: Session) -> int:
+    return repository.count_waiting(session)
 
 
-async def claim(session: AsyncSession, operator: User, session_id: str) -> ChatSession:
-    chat = await chats.get_conversation(session, session_id)
-    if not await repository.claim(session, session_id, operator.id):
-        if chat.status == SessionStatus.OPEN and chat.assignee_id == operator.id:
-            return chat  # claiming twice is harmless
-        raise Conflict("The conversation is not waiting for an operator")
-    await session.refresh(chat)
-    events.emit_session(session, chat)
-    return chat
+async def queue(db: Database, operator: User) -> Sequence[tuple[ChatSession, str]]:
+    return await db.read(queue_of, operator)
 
 
-async def reply(session: AsyncSession, operator: User, session_id: str, text: str) -> Message:
-    chat = await _assigned(session, operator, session_id)
-    now = utcnow()
-    message = await chats.store_message(session, chat, "operator", text, now, author_id=operator.id)
-    if chat.first_response_at is None:
-        chat.first_response_at = now
-    return message
-
-
-async def release(session: AsyncSession, operator: User, session_id: str) -> ChatSession:
-    """Hand the conversation back to the bot."""
-    chat = await _assigned(session, operator, session_id)
-    chat.status = SessionStatus.BOT
-    chat.assignee_id = None
-    events.emit_session(session, chat)
-    return chat
-
-
-async def resolve(session: AsyncSession, operator: User, session_id: str) -> ChatSession:
-    chat = await chats.get_conversation(session, session_id)
-    if chat.status == SessionStatus.RESOLVED:
+async def claim(db: Database, operator: User, session_id: str) -> ChatSession:
+    def write(session: Session) -> ChatSession:
+        chat = chats.get_conversation(session, session_id)
+        if not repository.claim(session, session_id, operator.id):
+            if chat.status == SessionStatus.OPEN and chat.assignee_id == operator.id:
+                return chat  # claiming twice is harmless
+            raise Conflict("The conversation is not waiting for an operator")
+        session.refresh(chat)
+        events.emit_session(session, chat)
         return chat
-    if chat.status == SessionStatus.OPEN:
-        _check_assignee(chat, operator)
-    chat.status = SessionStatus.RESOLVED
-    chat.resolved_at = utcnow()
-    events.emit_session(session, chat)
-    return chat
+
+    return await db.write(write)
 
 
-async def _assigned(session: AsyncSession, operator: User, session_id: str) -> ChatSession:
-    chat = await chats.get_conversation(session, session_id)
+async def reply(db: Database, operator: User, session_id: str, text: str) -> Message:
+    def write(session: Session) -> Message:
+        chat = _assigned(session, operator, session_id)
+        now = utcnow()
+        message = chats.store_message(session, chat, "operator", text, now, author_id=operator.id)
+        if chat.first_response_at is None:
+            chat.first_response_at = now
+        chat.version += 1
+        return message
+
+    return await db.write(write)
+
+
+async def release(db: Database, operator: User, session_id: str) -> ChatSession:
+    """Hand the conversation back to the bot."""
+
+    def write(session: Session) -> ChatSession:
+        chat = _assigned(session, operator, session_id)
+        chat.status = SessionStatus.BOT
+        chat.assignee_id = None
+        chat.version += 1
+        events.emit_session(session, chat)
+        return chat
+
+    return await db.write(write)
+
+
+async def resolve(db: Database, operator: User, session_id: str) -> ChatSession:
+    def write(session: Session) -> ChatSession:
+        chat = chats.get_conversation(session, session_id, for_update=True)
+        if chat.status == SessionStatus.RESOLVED:
+            return chat
+        if chat.status == SessionStatus.OPEN:
+            _check_assignee(chat, operator)
+        chat.status = SessionStatus.RESOLVED
+        chat.resolved_at = utcnow()
+        chat.version += 1
+        events.emit_session(session, chat)
+        return chat
+
+    return await db.write(write)
+
+
+def _assigned(session: Session, operator: User, session_id: str) -> ChatSession:
+    chat = chats.get_conversation(session, session_id, for_update=True)
     if chat.status != SessionStatus.OPEN:
         raise Conflict("Claim the conversation first")
     _check_assignee(chat, operator)

@@ -17,8 +17,7 @@ async def refresh_queue_gauge(database: Database) -> None:
     """Keep the queue-length gauge current (the database is the truth across processes)."""
     while True:
         try:
-            async with database.read() as session:
-                metrics.set_queue_length(await service.waiting_count(session))
+            metrics.set_queue_length(await database.read(service.waiting_count))
         except Exception as exc:  # a database outage must not kill the task
             logger.debug("queue gauge not refreshed: {}", type(exc).__name__)
         await asyncio.sleep(GAUGE_REFRESH_SECONDS)

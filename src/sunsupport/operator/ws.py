@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, WebSocket
+from sqlalchemy.orm import Session
 
 from sunsupport.auth import service as accounts
 from sunsupport.auth.deps import socket_user
@@ -61,7 +62,7 @@ async def staff_socket(websocket: WebSocket) -> None:
                 }
                 await hub.publish(session_channel(event["session_id"]), event)
 
-        presence = asyncio.create_task(_keep_present(database, user))
+        presence = asyncio.create_task(_keep_present(websocket.app.state.presence, user))
         try:
             await socket.pump(websocket, live, cursor, on_frame)
         finally:
@@ -71,20 +72,19 @@ async def staff_socket(websocket: WebSocket) -> None:
 async def _catch_up(
     database: Database, user: User, after_id: int
 ) -> tuple[Sequence[tuple[ChatSession, str]], Sequence[Message]]:
-    """The operator's queue and the messages of those conversations the console missed;
-    opening the console counts as being present."""
-    async with database.write() as session:
-        await accounts.mark_present(session, user)
-        queue = await service.queue(session, user)
+    """The operator's queue and the messages of those conversations the console missed."""
+
+    def read(session: Session) -> tuple[Sequence[tuple[ChatSession, str]], Sequence[Message]]:
+        queue = service.queue_of(session, user)
         session_ids = [chat.id for chat, _ in queue]
-        missed = await chats.messages_after_in(
-            session, session_ids, after_id, socket.CATCH_UP_LIMIT
-        )
-    return queue, missed
+        missed = chats.messages_after_in(session, session_ids, after_id, socket.CATCH_UP_LIMIT)
+        return queue, missed
+
+    return await database.read(read)
 
 
-async def _keep_present(database: Database, user: User) -> None:
+async def _keep_present(presence: accounts.Presence, user: User) -> None:
+    """An open console counts as being present."""
     while True:
+        presence.seen(user)
         await asyncio.sleep(PRESENCE_INTERVAL_SECONDS)
-        async with database.write() as session:
-            await accounts.mark_present(session, user)

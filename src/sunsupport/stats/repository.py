@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, case, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from sunsupport.bot import FALLBACK
 from sunsupport.models import ChatSession, Message
@@ -15,10 +15,8 @@ def _in_range(start: datetime, end: datetime) -> ColumnElement[bool]:
     return Message.sent_at.between(start, end)
 
 
-async def messages_by_sender(
-    session: AsyncSession, start: datetime, end: datetime
-) -> dict[str, int]:
-    rows = await session.execute(
+def messages_by_sender(session: Session, start: datetime, end: datetime) -> dict[str, int]:
+    rows = session.execute(
         select(Message.sender_type, func.count())
         .where(_in_range(start, end))
         .group_by(Message.sender_type)
@@ -26,13 +24,11 @@ async def messages_by_sender(
     return {sender: count for sender, count in rows.all()}
 
 
-async def bot_answer_figures(
-    session: AsyncSession, start: datetime, end: datetime
-) -> tuple[int, int, int]:
+def bot_answer_figures(session: Session, start: datetime, end: datetime) -> tuple[int, int, int]:
     """(fallbacks, 👍, 👎) among the bot's answers."""
     bot_rows = select(Message).where(_in_range(start, end), Message.sender_type == "bot").subquery()
     fallbacks, ups, downs = (
-        await session.execute(
+        session.execute(
             select(
                 func.count().filter(bot_rows.c.intent == FALLBACK),
                 func.count().filter(bot_rows.c.feedback == 1),
@@ -43,8 +39,8 @@ async def bot_answer_figures(
     return fallbacks, ups, downs
 
 
-async def conversation_figures(
-    session: AsyncSession, start: datetime, end: datetime
+def conversation_figures(
+    session: Session, start: datetime, end: datetime
 ) -> tuple[int, int, int, int]:
     """(conversations, handed off, rated, sum of ratings) over the conversations with at
     least one user message in the range."""
@@ -56,7 +52,7 @@ async def conversation_figures(
     )
     conv = select(ChatSession).join(active, active.c.session_id == ChatSession.id).subquery()
     total, handed_off, rated, rating_sum = (
-        await session.execute(
+        session.execute(
             select(
                 func.count(),
                 func.count(conv.c.handed_off_at),
@@ -68,11 +64,11 @@ async def conversation_figures(
     return total, handed_off, rated, rating_sum
 
 
-async def first_response_waits(
-    session: AsyncSession, start: datetime, end: datetime
+def first_response_waits(
+    session: Session, start: datetime, end: datetime
 ) -> list[tuple[datetime, datetime]]:
     """(asked for a human, first operator reply) of conversations answered in the range."""
-    rows = await session.execute(
+    rows = session.execute(
         select(ChatSession.waiting_since, ChatSession.first_response_at).where(
             ChatSession.first_response_at.between(start, end),
             ChatSession.waiting_since.is_not(None),
@@ -86,10 +82,10 @@ async def first_response_waits(
     ]
 
 
-async def top_intents(
-    session: AsyncSession, start: datetime, end: datetime, limit: int
+def top_intents(
+    session: Session, start: datetime, end: datetime, limit: int
 ) -> list[tuple[str, int]]:
-    rows = await session.execute(
+    rows = session.execute(
         select(Message.intent, func.count().label("n"))
         .where(_in_range(start, end), Message.sender_type == "bot", Message.intent.is_not(None))
         .group_by(Message.intent)
@@ -99,14 +95,12 @@ async def top_intents(
     return [(intent, n) for intent, n in rows.all() if intent is not None]  # NULLs left out above
 
 
-async def daily_counts(
-    session: AsyncSession, start: datetime, end: datetime
-) -> list[tuple[date, int, int]]:
+def daily_counts(session: Session, start: datetime, end: datetime) -> list[tuple[date, int, int]]:
     """(day, all messages, operator messages) per UTC day."""
     # SQLite stores datetimes as text (CAST AS DATE would give the year); date() works on
     # both, and PostgreSQL sessions run in UTC (see core/db.py).
     day = func.date(Message.sent_at)
-    rows = await session.execute(
+    rows = session.execute(
         select(day, func.count(), func.count(case((Message.sender_type == "operator", 1))))
         .where(_in_range(start, end))
         .group_by(day)

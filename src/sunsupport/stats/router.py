@@ -8,25 +8,25 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from sunsupport.auth.deps import AdminUser
-from sunsupport.core.deps import ReadSessionDep
+from sunsupport.core.deps import DatabaseDep
 from sunsupport.core.errors import error_responses
 from sunsupport.core.timeutil import utcnow
 from sunsupport.stats import service
 from sunsupport.stats.schemas import DailyPoint, IntentCount, StatsOut
 
-router = APIRouter(prefix="/admin", tags=["admin"], responses=error_responses(401, 403, 503))
+router = APIRouter(prefix="/admin", tags=["admin"], responses=error_responses(401, 403, 429, 503))
 
 
 @router.get("/stats", response_model=StatsOut, responses=error_responses(422))
 async def get_stats(
-    session: ReadSessionDep,
+    db: DatabaseDep,
     _admin: AdminUser,
     range_from: Annotated[datetime | None, Query(alias="from")] = None,
     range_to: Annotated[datetime | None, Query(alias="to")] = None,
 ) -> StatsOut:
     """Support figures between ``from`` and ``to`` (ISO 8601; default: the last 30 days)."""
     start, end = service.date_range(range_from, range_to, utcnow())
-    figures = await service.compute(session, start, end)
+    figures = await db.read(service.compute, start, end)
     return StatsOut(
         range_from=start,
         range_to=end,

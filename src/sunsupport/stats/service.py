@@ -6,7 +6,7 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from sunsupport.core.errors import Unprocessable
 from sunsupport.stats import repository
@@ -53,22 +53,21 @@ def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-async def compute(session: AsyncSession, start: datetime, end: datetime) -> Stats:
+def compute(session: Session, start: datetime, end: datetime) -> Stats:
+    """Every figure, in one read unit (so they agree with each other)."""
     stats = Stats()
-    counts = await repository.messages_by_sender(session, start, end)
+    counts = repository.messages_by_sender(session, start, end)
     stats.user_messages = counts.get("user", 0)
     stats.bot_messages = counts.get("bot", 0)
     stats.operator_messages = counts.get("operator", 0)
     stats.messages = sum(counts.values())
 
-    fallbacks, stats.thumbs_up, stats.thumbs_down = await repository.bot_answer_figures(
+    fallbacks, stats.thumbs_up, stats.thumbs_down = repository.bot_answer_figures(
         session, start, end
     )
     stats.fallback_rate = _ratio(fallbacks, stats.bot_messages)
 
-    total, handed_off, rated, rating_sum = await repository.conversation_figures(
-        session, start, end
-    )
+    total, handed_off, rated, rating_sum = repository.conversation_figures(session, start, end)
     stats.conversations = total
     stats.handoff_rate = _ratio(handed_off, total)
     stats.self_service_rate = _ratio(total - handed_off, total)
@@ -77,13 +76,13 @@ async def compute(session: AsyncSession, start: datetime, end: datetime) -> Stat
 
     seconds = [
         (answered - waited).total_seconds()
-        for waited, answered in await repository.first_response_waits(session, start, end)
+        for waited, answered in repository.first_response_waits(session, start, end)
         if answered >= waited
     ]
     stats.median_first_response_seconds = round(statistics.median(seconds), 1) if seconds else None
 
-    stats.top_intents = await repository.top_intents(session, start, end, TOP_INTENTS)
-    stats.daily = await repository.daily_counts(session, start, end)
+    stats.top_intents = repository.top_intents(session, start, end, TOP_INTENTS)
+    stats.daily = repository.daily_counts(session, start, end)
     return stats
 
 

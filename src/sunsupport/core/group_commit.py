@@ -1,0 +1,149 @@
+"""Group commit: one writer thread commits concurrent units of work together.
+
+SQLite has one writer at a time. Instead of every request taking the write lock, opening
+a transaction, committing and syncing to disk on its own, units of work queue here. The
+writer thread takes everything queued (up to ``max_batch``), runs each unit in a
+savepoint of one ``BEGIN IMMEDIATE`` transaction (a unit that fails is rolled back alone),
+commits once (one fsync for the batch), and only then answers each unit's caller. Nothing
+but database work runs inside: the units are short by construction (services do the
+slow work, hashing and the bot, before they submit).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from loguru import logger
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
+
+from sunsupport.core.uow import take_outbox
+
+MAX_BATCH = 256
+
+
+@dataclass(eq=False)
+class _Job:
+    unit: Callable[..., Any]
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[tuple[Any, dict[str, Any]]]
+    context: contextvars.Context = field(default_factory=contextvars.copy_context)
+    outcome: tuple[Any, dict[str, Any]] | BaseException | None = None
+
+
+_STOP = object()
+
+
+class GroupCommitWriter:
+    """The only writer of one SQLite database in this process."""
+
+    def __init__(self, engine: Engine, max_batch: int = MAX_BATCH) -> None:
+        self._engine = engine
+        self._max_batch = max_batch
+        self._queue: queue.SimpleQueue[_Job | object] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="sqlite-writer", daemon=True)
+        self._thread.start()
+        self.batches = 0
+        """Transactions committed so far (for measurements)."""
+        self.units = 0
+        """Units of work run so far."""
+
+    async def submit(
+        self, unit: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[Any, dict[str, Any]]:
+        """Run ``unit(session, *args, **kwargs)``; return once it is committed."""
+        loop = asyncio.get_running_loop()
+        job = _Job(unit, args, kwargs, loop, loop.create_future())
+        self._queue.put(job)
+        return await job.future
+
+    async def stop(self) -> None:
+        self._queue.put(_STOP)
+        await asyncio.to_thread(self._thread.join)
+
+    # --- the writer thread ------------------------------------------------------------
+
+    def _run(self) -> None:
+        connection: Connection | None = None
+        while True:
+            first = self._queue.get()
+            if first is _STOP:
+                break
+            batch = [first]
+            while len(batch) < self._max_batch:
+                try:
+                    job = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if job is _STOP:
+                    self._queue.put(_STOP)  # finish this batch, then stop
+                    break
+                batch.append(job)
+            jobs = [job for job in batch if isinstance(job, _Job)]
+            try:
+                if connection is None or connection.invalidated or connection.closed:
+                    connection = self._engine.connect()
+                self._commit_batch(connection, jobs)
+            except Exception as exc:  # BEGIN or COMMIT failed: nothing of the batch is stored
+                logger.warning("write batch failed: {}", type(exc).__name__)
+                if connection is not None:
+                    connection.close()
+                    connection = None
+                for job in jobs:
+                    job.outcome = exc
+            self._answer(jobs)
+        if connection is not None:
+            connection.close()
+
+    def _commit_batch(self, connection: Connection, jobs: list[_Job]) -> None:
+        with connection.begin():
+            for job in jobs:
+                job.outcome = job.context.run(self._run_unit, connection, job)
+        self.batches += 1
+        self.units += len(jobs)
+
+    @staticmethod
+    def _run_unit(connection: Connection, job: _Job) -> tuple[Any, dict[str, Any]] | BaseException:
+        """One unit in a savepoint of the batch's transaction."""
+        with Session(
+            bind=connection,
+            join_transaction_mode="create_savepoint",
+            expire_on_commit=False,
+            autoflush=False,
+        ) as session:
+            try:
+                result = job.unit(session, *job.args, **job.kwargs)
+                session.commit()  # releases the savepoint (the batch commits later)
+            except Exception as exc:
+                session.rollback()
+                return exc
+            return result, take_outbox(session)
+
+    @staticmethod
+    def _answer(jobs: list[_Job]) -> None:
+        """Wake each event loop once for the whole batch."""
+        by_loop: dict[asyncio.AbstractEventLoop, list[_Job]] = {}
+        for job in jobs:
+            by_loop.setdefault(job.loop, []).append(job)
+        for loop, settled in by_loop.items():
+            loop.call_soon_threadsafe(_settle, settled)
+
+
+def _settle(jobs: list[_Job]) -> None:
+    for job in jobs:
+        if job.future.done():  # the caller stopped waiting: the data is stored anyway
+            continue
+        if isinstance(job.outcome, BaseException):
+            job.future.set_exception(job.outcome)
+        elif job.outcome is None:
+            job.future.set_exception(RuntimeError("the write was not run"))
+        else:
+            job.future.set_result(job.outcome)
