@@ -122,9 +122,39 @@ async def test_a_phrasing_taught_on_one_process_is_used_by_the_other(
         assert answer.json()["intent"] == "pricing"
 
 
+async def test_one_conversation_written_by_two_processes_keeps_strict_order(
+    pair: tuple[RunningServer, RunningServer],
+) -> None:
+    """Turns of one conversation posted at once through both processes: the version check
+    makes the later one think again, so none is lost and each answer follows its question."""
+    a, b = pair
+    async with (
+        httpx.AsyncClient(base_url=a.base_url, timeout=30) as http_a,
+        httpx.AsyncClient(base_url=b.base_url, timeout=30) as http_b,
+    ):
+        _, headers = await new_user(http_a)
+        sid = (await http_a.post("/chat/session", headers=headers)).json()["id"]
+        texts = [f"привет номер {n}" for n in range(16)]
+        posted = await asyncio.gather(
+            *(
+                (http_a if n % 2 else http_b).post(
+                    "/chat/message", headers=headers, json={"session_id": sid, "text": text}
+                )
+                for n, text in enumerate(texts)
+            )
+        )
+        assert [r.status_code for r in posted] == [201] * 16
+        history = (
+            await http_a.get(f"/chat/history/{sid}", headers=headers, params={"limit": 100})
+        ).json()
+    assert [m["sender_type"] for m in history] == ["user", "bot"] * 16
+    assert sorted(m["text"] for m in history[::2]) == sorted(texts)
+
+
 async def test_the_login_throttle_counts_across_processes(
     pair: tuple[RunningServer, RunningServer],
 ) -> None:
+    """Last in this module: the failures it records block logins from this address."""
     a, b = pair
     username = "victim" + uuid.uuid4().hex[:6]
     async with (

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import random
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -39,7 +40,9 @@ from sunsupport.knowledge.runner import BotRunner
 from sunsupport.models import ChatSession, InboxReason, Message, SessionStatus, User
 
 HANDOFF_INTENT = "operator"
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 20
+"""Turns of one conversation posted through several processes at once retry, with a
+growing random pause, until theirs is stored."""
 
 HANDOFF_ON_THE_WAY = (
     "Зову оператора! Человек из команды Солнца подключится к этому чату в ближайшие "
@@ -106,13 +109,13 @@ async def post_user_message(
 ) -> PostedMessage:
     """Store the user's message and, while the bot has the conversation, its answer."""
     async with _turns.one_at_a_time(session_id):
-        for _ in range(MAX_ATTEMPTS):
+        for attempt in range(MAX_ATTEMPTS):
             chat = await db.read(conversation_snapshot, user, session_id)
             turn = await _think(db, bot, chat, text, policy)
             try:
                 return await db.write(_store, turn)
             except StaleConversation:
-                continue
+                await asyncio.sleep(random.uniform(0, 0.002 * (attempt + 1)))  # noqa: S311
     raise Conflict("The conversation changed while answering; send the message again")
 
 
