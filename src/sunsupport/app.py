@@ -18,6 +18,7 @@ from sunsupport.canned import router as canned
 from sunsupport.chat.router import router as chat_router
 from sunsupport.chat.service import ChatPolicy
 from sunsupport.chat.ws import router as chat_socket_router
+from sunsupport.core.access_log import AccessLog
 from sunsupport.core.config import Settings, get_settings
 from sunsupport.core.database import open_database
 from sunsupport.core.docs import install_docs
@@ -54,6 +55,7 @@ def create_app(
     settings = settings or get_settings()
     settings = settings.model_copy(update={"secret_key": settings.resolve_secret_key()})
     configure_logging(settings)
+    access_log = AccessLog(enabled=logger.level(settings.log_level).no <= logger.level("INFO").no)
     live_backend(settings)  # a misconfigured live backend fails here, not at first use
 
     @asynccontextmanager
@@ -68,6 +70,7 @@ def create_app(
         app.state.bot_runner = BotRunner(keeper)
         await keeper.load()
         tasks = [
+            asyncio.create_task(access_log.run()),
             asyncio.create_task(keeper.follow(hub)),
             asyncio.create_task(refresh_queue_gauge(db)),
         ]
@@ -104,7 +107,8 @@ def create_app(
     )
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(RequestContextMiddleware, access_log=access_log)
+    app.state.access_log = access_log
     install_metrics(app)
     # Probes first: they match before any other route is tried.
     app.include_router(health_router)

@@ -139,7 +139,7 @@ class TestLogFile:
         return {"log_dir": tmp_path / "logs"}
 
     async def test_logs_have_one_line_per_request_and_no_secrets(
-        self, client: httpx.AsyncClient, settings, new_user
+        self, client: httpx.AsyncClient, app, settings, new_user
     ) -> None:
         user = await new_user("logwatcher")
         await client.post(
@@ -147,6 +147,7 @@ class TestLogFile:
         )
         await client.get("/auth/me", headers=user["headers"])
         logger.info("user said: {}", "hello\n2026-01-01 00:00:00.000 | INFO | forged line")
+        app.state.access_log.flush()  # access lines are written in batches
         await logger.complete()
         text = (settings.log_dir / "app.log").read_text(encoding="utf-8")
         assert "POST /auth/register 201" in text

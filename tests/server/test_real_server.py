@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -46,7 +47,10 @@ def test_register_login_chat_over_http(newcomer_server: RunningServer) -> None:
         assert http.get("/docs").status_code == 200
 
     log_file = server.workdir / "logs" / "app.log"
-    assert log_file.exists()
+    for _ in range(50):  # access lines are written in batches, a fraction of a second apart
+        if log_file.exists() and "POST /chat/message 201" in log_file.read_text(encoding="utf-8"):
+            break
+        time.sleep(0.1)
     assert "POST /chat/message 201" in log_file.read_text(encoding="utf-8")
     secret = server.workdir / SECRET_FILE_NAME
     assert stat.S_IMODE(secret.stat().st_mode) == 0o600

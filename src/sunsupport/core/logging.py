@@ -35,7 +35,13 @@ def sanitize(text: str) -> str:
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
+RAW_BATCH = "sunsupport_raw_batch"
+"""Marks a batch of access lines (core/access_log.py), each already sanitised and formatted."""
+
+
 def _patch(record: Record) -> None:
+    if record["extra"].get(RAW_BATCH):
+        return
     record["message"] = sanitize(record["message"])
     record["extra"].setdefault("request_id", "-")
 
@@ -88,6 +94,7 @@ def configure_logging(settings: Settings) -> None:
         std.setLevel(level)
     # One line per request comes from our middleware; uvicorn's access log would repeat it.
     logging.getLogger("uvicorn.access").disabled = True
+    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)  # pool chatter is not news
     logging.getLogger("sqlalchemy.engine").setLevel(
         logging.INFO if settings.sql_echo else logging.WARNING
     )

@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sunsupport.core import metrics
+from sunsupport.core.access_log import AccessLog
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -43,8 +44,9 @@ class RequestContextMiddleware:
     logged and counted too. Every request passes here, so it is kept lean: headers are
     added as raw pairs, and the id is 8 random bytes."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, access_log: AccessLog) -> None:
         self.app = app
+        self.access_log = access_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -73,7 +75,7 @@ class RequestContextMiddleware:
             finally:
                 elapsed = time.perf_counter() - started
                 metrics.observe_request(scope, status, elapsed)
-                logger.info("{} {} {} {:.1f}ms", scope["method"], path, status, elapsed * 1000)
+                self.access_log.record(request_id, scope["method"], path, status, elapsed * 1000)
 
 
 def _is_docs(path: str) -> bool:
