@@ -102,3 +102,30 @@ def test_every_quick_reply_leads_somewhere(bot) -> None:  # type: ignore[no-unty
             assert reply.intent != FALLBACK, suggestion
         if intent.examples:
             assert bot.answer(intent.examples[0], DialogueState()).intent == intent.id
+
+
+SEED_RULES = (Path(__file__).resolve().parents[2] / "../shared/seed/bot_rules.md").resolve()
+
+
+@pytest.mark.skipif(not SEED_RULES.exists(), reason="shared/ must sit beside the repository")
+def test_the_seed_replies_are_the_seeds_own_words() -> None:
+    """The replies in seed.py, letter for letter as the seed's rules document gives them."""
+    table = SEED_RULES.read_text(encoding="utf-8")
+    for reply in (seed.GREETING, seed.WEATHER, seed.SUN_ETA, seed.NO_SUN, seed.GOODBYE):
+        assert f"`{reply}`" in table, reply
+    assert f"`{seed.NOT_UNDERSTOOD}`" in table
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Привет, когда будет солнце?", "greeting"),  # rule 1 wins, as in the seed
+        ("какая сегодня погода", "weather"),
+        ("скажите, когда будет солнце", "sun_eta"),
+        ("почему нет солнца???", "no_sun"),
+        ("ну пока", "goodbye"),
+        ("когда солнце", "fallback"),  # the seed wants the whole phrase
+    ],
+)
+def test_the_seed_rules_bot_follows_the_seeds_order(text: str, intent: str) -> None:
+    assert seed.SeedRulesBot().answer(text, DialogueState()).intent == intent
