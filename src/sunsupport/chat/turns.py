@@ -17,8 +17,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import random
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -33,6 +32,7 @@ from sunsupport.chat.events import HUMAN_STATUSES
 from sunsupport.chat.service import ChatPolicy, conversation_snapshot, title_from
 from sunsupport.core import metrics
 from sunsupport.core.errors import Conflict
+from sunsupport.core.fairness import Gates
 from sunsupport.core.timeutil import utcnow
 from sunsupport.core.uow import Database, on_commit
 from sunsupport.knowledge import service as knowledge
@@ -80,35 +80,15 @@ class _Turn:
     inbox_reason: InboxReason | None = None
 
 
-class _Turns:
-    """One turn at a time per conversation in this process."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
-
-    @asynccontextmanager
-    async def one_at_a_time(self, session_id: str) -> AsyncIterator[None]:
-        lock, users = self._locks.get(session_id, (asyncio.Lock(), 0))
-        self._locks[session_id] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[session_id]
-            if users == 1:
-                del self._locks[session_id]
-            else:
-                self._locks[session_id] = (lock, users - 1)
-
-
-_turns = _Turns()
+_turns = Gates(running=1, waiting=None)
+"""One turn at a time per conversation in this process."""
 
 
 async def post_user_message(
     db: Database, bot: BotRunner, user: User, session_id: str, text: str, policy: ChatPolicy
 ) -> PostedMessage:
     """Store the user's message and, while the bot has the conversation, its answer."""
-    async with _turns.one_at_a_time(session_id):
+    async with _turns.turn(session_id):
         for attempt in range(MAX_ATTEMPTS):
             chat = await db.read(conversation_snapshot, user, session_id)
             turn = await _think(db, bot, chat, text, policy)

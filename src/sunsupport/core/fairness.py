@@ -18,7 +18,10 @@ BUSY = "Too many requests in flight; wait for the answers first"
 
 
 class Gates:
-    def __init__(self, running: int, waiting: int) -> None:
+    """``running`` holders of a key at a time, and at most ``waiting`` more queued (None:
+    no bound). Keys are forgotten when nobody holds or waits for them."""
+
+    def __init__(self, running: int, waiting: int | None) -> None:
         self.running = running
         self.waiting = waiting
         self._gates: dict[str, tuple[asyncio.Semaphore, int]] = {}
@@ -28,7 +31,7 @@ class Gates:
         semaphore, users = self._gates.get(key, (None, 0))
         if semaphore is None:
             semaphore = asyncio.Semaphore(self.running)
-        if users >= self.running + self.waiting:
+        if self.waiting is not None and users >= self.running + self.waiting:
             raise TooManyRequests(BUSY, retry_after=1)
         self._gates[key] = (semaphore, users + 1)
         try:
