@@ -101,6 +101,7 @@ def create_app(
     app.state.passwords = passwords or PasswordHasher(settings.argon2_profile)
     app.state.user_gates = Gates(running=USER_RUNNING, waiting=QUEUE_PER_KEY)
     app.state.address_gates = Gates(running=ADDRESS_RUNNING, waiting=QUEUE_PER_KEY)
+    app.state.login_gates = Gates(running=1, waiting=QUEUE_PER_KEY)
     app.state.chat_policy = ChatPolicy(
         operator_active_window=timedelta(minutes=settings.operator_active_minutes),
         low_confidence=settings.inbox_low_confidence,

@@ -228,10 +228,49 @@ class TestLoginThrottle:
     async def test_failures_from_one_address_are_throttled_across_usernames(
         self, client: httpx.AsyncClient
     ) -> None:
-        for i in range(3):
-            await client.post("/auth/login", json={"username": f"ghost{i}", "password": "x" * 8})
-        blocked = await client.post("/auth/login", json={"username": "ghost9", "password": "x" * 8})
+        """An address gets five times a name's allowance (an office behind one address is
+        not locked out by one person), then it is throttled whatever the name."""
+        for i in range(15):
+            response = await client.post(
+                "/auth/login", json={"username": f"ghost{i}", "password": "x" * 8}
+            )
+            assert response.status_code == 401
+        blocked = await client.post(
+            "/auth/login", json={"username": "ghost99", "password": "x" * 8}
+        )
         assert blocked.status_code == 429
+
+    async def test_parallel_guesses_cannot_outrun_the_throttle(
+        self, client: httpx.AsyncClient, new_user
+    ) -> None:
+        """Thirty wrong passwords at once, and the right one last: three get 401, the rest
+        429, the right one too (its address and name are throttled)."""
+        user = await new_user()
+        wrong = {"username": user["username"], "password": "bad-password"}
+        responses = await asyncio.gather(
+            *(client.post("/auth/login", json=wrong) for _ in range(30)),
+        )
+        codes = sorted(r.status_code for r in responses)
+        assert codes == [401] * 3 + [429] * 27
+        right = await client.post(
+            "/auth/login", json={"username": user["username"], "password": PASSWORD}
+        )
+        assert right.status_code == 429
+
+    async def test_a_victim_is_not_locked_out_from_another_address(
+        self, app, client: httpx.AsyncClient, new_user
+    ) -> None:
+        user = await new_user()
+        for _ in range(3):
+            await client.post(
+                "/auth/login", json={"username": user["username"], "password": "bad-password"}
+            )
+        transport = httpx.ASGITransport(app=app, client=("10.9.9.9", 5555))
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as elsewhere:
+            ok = await elsewhere.post(
+                "/auth/login", json={"username": user["username"], "password": PASSWORD}
+            )
+        assert ok.status_code == 200
 
     async def test_successful_logins_are_not_counted(
         self, client: httpx.AsyncClient, new_user

@@ -26,7 +26,7 @@ def test_defaults_match_the_documentation(monkeypatch: pytest.MonkeyPatch) -> No
     assert settings.access_token_expire_minutes == 30
     assert (settings.host, settings.port) == ("127.0.0.1", 8000)
     assert settings.bot_reply_delay_seconds == 0
-    assert settings.rate_limit_login_failures == "10/minute"
+    assert settings.rate_limit_login_failures == "10/minute;30/hour"
     assert settings.rate_limit_messages == "60/minute"
     assert settings.rate_limit_sessions == "20/minute"
     assert str(settings.log_dir) == "logs"

@@ -91,6 +91,12 @@ async def get_admin_user(user: CurrentUser) -> User:
     return user
 
 
+async def get_login_gates(request: Request) -> Gates:
+    gates: Gates = request.app.state.login_gates
+    return gates
+
+
 AddressTurn = Depends(get_address_turn)
+LoginGates = Annotated[Gates, Depends(get_login_gates)]
 StaffUser = Annotated[User, Depends(get_staff_user)]
 AdminUser = Annotated[User, Depends(get_admin_user)]

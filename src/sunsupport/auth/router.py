@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from sunsupport.auth import service
-from sunsupport.auth.deps import AddressTurn, CurrentUser
+from sunsupport.auth.deps import AddressTurn, CurrentUser, LoginGates
 from sunsupport.auth.schemas import Credentials, LoginIn, MeOut, TokenOut, UserOut
 from sunsupport.core.deps import ClientAddress, DatabaseDep, LimiterDep, PasswordsDep, SettingsDep
 from sunsupport.core.errors import error_responses
@@ -40,7 +40,6 @@ async def register(
     "/login",
     response_model=TokenOut,
     responses=error_responses(401, 413, 422, 429),
-    dependencies=[AddressTurn],
 )
 async def login(
     body: LoginIn,
@@ -48,9 +47,12 @@ async def login(
     settings: SettingsDep,
     limiter: LimiterDep,
     passwords: PasswordsDep,
+    gates: LoginGates,
     client: ClientAddress,
 ) -> TokenOut:
-    user = await service.authenticate(db, passwords, limiter, body.username, body.password, client)
+    user = await service.authenticate(
+        db, passwords, limiter, gates, body.username, body.password, client
+    )
     return TokenOut(access_token=_token_for(user.id, settings))
 
 
@@ -58,7 +60,6 @@ async def login(
     "/token",
     response_model=TokenOut,
     responses=error_responses(401, 413, 422, 429),
-    dependencies=[AddressTurn],
 )
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
@@ -66,10 +67,13 @@ async def token(
     settings: SettingsDep,
     limiter: LimiterDep,
     passwords: PasswordsDep,
+    gates: LoginGates,
     client: ClientAddress,
 ) -> TokenOut:
     """OAuth2 password flow, for the "Authorize" button of the interactive docs."""
-    user = await service.authenticate(db, passwords, limiter, form.username, form.password, client)
+    user = await service.authenticate(
+        db, passwords, limiter, gates, form.username, form.password, client
+    )
     return TokenOut(access_token=_token_for(user.id, settings))
 
 

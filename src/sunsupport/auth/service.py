@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from sunsupport.auth import repository
 from sunsupport.core.errors import Conflict, NotFound, Unauthorized
+from sunsupport.core.fairness import Gates
 from sunsupport.core.ratelimit import RateLimiter
 from sunsupport.core.security import PasswordHasher
 from sunsupport.core.timeutil import utcnow
@@ -39,19 +40,26 @@ async def authenticate(
     db: Database,
     passwords: PasswordHasher,
     limiter: RateLimiter,
+    gates: Gates,
     username: str,
     password: str,
     client: str,
 ) -> User:
-    """Check credentials; failures count per username and per client address."""
-    keys = (f"user:{repository.username_key(username)}", f"addr:{client}")
-    for key in keys:
-        await limiter.check(limiter.login_failures, key, TOO_MANY_FAILURES)
-    user = await db.read(repository.get_by_username, username)
-    if await passwords.verify(password, user.hashed_password if user else None) and user:
-        return user
-    for key in keys:
-        await limiter.record(limiter.login_failures, key)
+    """Check credentials. Failures count per (username, address) pair and, more loosely,
+    per address: never per name alone, so nobody can lock a victim out from elsewhere.
+    Attempts from one address are verified one at a time (in this process), so the
+    check, the verification and the count of a failure cannot be raced in parallel."""
+    pair = f"pair:{repository.username_key(username)}:{client}"
+    address = f"addr:{client}"
+    limits = ((limiter.login_failures, pair), (limiter.login_failures_per_address, address))
+    async with gates.turn(address):
+        for limit, key in limits:
+            await limiter.check(limit, key, TOO_MANY_FAILURES)
+        user = await db.read(repository.get_by_username, username)
+        if await passwords.verify(password, user.hashed_password if user else None) and user:
+            return user
+        for limit, key in limits:
+            await limiter.record(limit, key)
     raise Unauthorized(BAD_CREDENTIALS)
 
 

@@ -42,7 +42,8 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     live_channel_prefix: str = "sunsupport"
 
-    rate_limit_login_failures: str = "10/minute"
+    rate_limit_login_failures: str = "10/minute;30/hour"
+    """Failed logins per (username, client address); five times as many per address."""
     rate_limit_messages: str = "60/minute"
     rate_limit_sessions: str = "20/minute"
     rate_limit_registrations: str = "10/minute"
