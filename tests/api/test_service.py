@@ -157,3 +157,51 @@ class TestLogFile:
         assert user["token"] not in text
         assert "\n2026-01-01 00:00:00.000 | INFO | forged line" not in text
         assert "hello\\n2026-01-01" in text
+
+
+async def test_a_500_keeps_the_request_id_and_the_security_headers(
+    client: httpx.AsyncClient, new_user, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sunsupport.auth import router as auth_router
+
+    user = await new_user()
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(auth_router.MeOut, "model_validate", broken)
+    response = await client.get("/auth/me", headers=user["headers"])
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Internal server error"}
+    assert len(response.headers["x-request-id"]) == 16
+    assert response.headers["content-security-policy"].startswith("default-src 'self'")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    monkeypatch.undo()
+    assert (await client.get("/auth/me", headers=user["headers"])).status_code == 200
+
+
+class TestSecretsStayOutOfTheLog:
+    @pytest.fixture
+    def settings_overrides(self, tmp_path: Path) -> dict:
+        return {"log_dir": tmp_path / "logs"}
+
+    async def test_a_crash_during_login_does_not_log_the_password(
+        self, client: httpx.AsyncClient, app, settings, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from sunsupport.auth import service as auth_service
+
+        secret_password = "Very-Secret-Passw0rd!"
+
+        async def crashing(*_args: object, **_kwargs: object) -> None:
+            raise RuntimeError(f"failed to check password={secret_password}")
+
+        monkeypatch.setattr(auth_service, "authenticate", crashing)
+        response = await client.post(
+            "/auth/login", json={"username": "someone", "password": secret_password}
+        )
+        assert response.status_code == 500
+        app.state.access_log.flush()
+        await logger.complete()
+        text = (settings.log_dir / "app.log").read_text(encoding="utf-8")
+        assert "unhandled error" in text and "Traceback" in text
+        assert secret_password not in text

@@ -4,8 +4,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sunsupport.core.text import CleanStr
+
 Username = Annotated[str, Field(min_length=4, max_length=20, pattern=r"^[\w.\-]+$")]
-Password = Annotated[str, Field(min_length=8, max_length=128)]
+Password = Annotated[CleanStr, Field(min_length=8, max_length=128)]
 
 
 class Credentials(BaseModel):
@@ -20,8 +22,8 @@ class LoginIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    username: Annotated[str, Field(min_length=1, max_length=128)]
-    password: Annotated[str, Field(min_length=1, max_length=128)]
+    username: Annotated[CleanStr, Field(min_length=1, max_length=128)]
+    password: Annotated[CleanStr, Field(min_length=1, max_length=128)]
 
 
 class UserOut(BaseModel):

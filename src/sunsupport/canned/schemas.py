@@ -6,14 +6,14 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sunsupport.core.schemas import MAX_TEXT
+from sunsupport.core.text import Text
 
 
 class CannedReplyIn(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     shortcut: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[\w-]+$")]
-    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+    text: Text
 
 
 class CannedReplyOut(BaseModel):

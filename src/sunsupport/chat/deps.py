@@ -10,7 +10,7 @@ from sunsupport.chat.service import ChatPolicy
 from sunsupport.core.deps import DatabaseDep
 from sunsupport.models import ChatSession
 
-SessionIdPath = Annotated[str, Path(min_length=1, max_length=64)]
+SessionIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
 
 
 async def get_readable_session(

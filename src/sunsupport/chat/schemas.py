@@ -3,11 +3,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from sunsupport.core.schemas import MAX_TEXT
+from sunsupport.core.text import OptionalText, Text
 
-SessionId = Annotated[str, Field(min_length=1, max_length=64)]
+SessionId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
 
 
 class SessionOut(BaseModel):
@@ -53,7 +53,7 @@ class RatingIn(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     rating: Annotated[int, Field(ge=1, le=5)]
-    comment: Annotated[str | None, Field(max_length=MAX_TEXT)] = None
+    comment: OptionalText = None
 
 
 class RatingOut(BaseModel):
@@ -65,17 +65,10 @@ class MessageIn(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     session_id: SessionId
-    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+    text: Text
     sender_type: Literal["user", "bot"] | None = Field(
         default=None, description='Omit or "user". Only the server writes bot messages.'
     )
-
-    @field_validator("text")
-    @classmethod
-    def _no_nul(cls, value: str) -> str:
-        if "\x00" in value:
-            raise ValueError("text must not contain NUL characters")
-        return value
 
 
 class MessagePosted(BaseModel):

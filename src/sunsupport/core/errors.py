@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from loguru import logger
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -104,6 +104,13 @@ def install_error_handlers(app: FastAPI) -> None:
         ]
         return JSONResponse({"detail": errors}, status.HTTP_422_UNPROCESSABLE_CONTENT)
 
+    @app.exception_handler(DataError)
+    async def _bad_data(_request: Request, exc: DataError) -> JSONResponse:
+        """A value the database refuses (out of range, a character it cannot store): the
+        request's fault, not a bug. Validation should have caught it; say so in the log."""
+        logger.warning("database refused a value: {}", type(exc.orig).__name__)
+        return JSONResponse({"detail": "Invalid data"}, status.HTTP_422_UNPROCESSABLE_CONTENT)
+
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
     @app.exception_handler(SATimeoutError)
@@ -117,8 +124,3 @@ def install_error_handlers(app: FastAPI) -> None:
         if probe is not None:  # /health must not report the last good ping any more
             probe.forget()
         return await _app_error(request, ServiceUnavailable("Database unavailable"))
-
-    @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
-        logger.opt(exception=exc).error("unhandled error")
-        return JSONResponse({"detail": "Internal server error"}, 500)

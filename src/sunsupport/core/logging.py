@@ -6,6 +6,7 @@ import inspect
 import logging
 import re
 import sys
+import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,10 @@ if TYPE_CHECKING:
 
 LOG_FORMAT = (
     "{time:YYYY-MM-DD HH:mm:ss.SSS} | {level: <8} | {extra[request_id]} | {name}: {message}"
+    "{extra[traceback]}"
 )
+"""Tracebacks are rendered by the patcher (secrets masked), never by loguru itself, whose
+``diagnose`` mode would print every local variable (a login's password included)."""
 # Credentials that must never reach a log line, whatever logged them.
 _SECRET_PATTERNS = (
     (re.compile(r"\$argon2[a-z]*\$[\w$=,+/.-]+"), "***"),
@@ -30,13 +34,18 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 def sanitize(text: str) -> str:
     """Mask secrets and escape control characters so user text cannot forge a log line."""
-    for pattern, replacement in _SECRET_PATTERNS:
-        text = pattern.sub(replacement, text)
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], mask_secrets(text))
 
 
 RAW_BATCH = "sunsupport_raw_batch"
 """Marks a batch of access lines (core/access_log.py), each already sanitised and formatted."""
+
+
+def mask_secrets(text: str) -> str:
+    """Mask credentials (hashes, tokens, ``password=...``) but keep the lines as they are."""
+    for pattern, replacement in _SECRET_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def _patch(record: Record) -> None:
@@ -44,6 +53,15 @@ def _patch(record: Record) -> None:
         return
     record["message"] = sanitize(record["message"])
     record["extra"].setdefault("request_id", "-")
+    exception = record["exception"]
+    if exception is not None and exception.type is not None:
+        rendered = "".join(
+            traceback.format_exception(exception.type, exception.value, exception.traceback)
+        )
+        record["extra"]["traceback"] = "\n" + mask_secrets(rendered).rstrip("\n")
+        record["exception"] = None
+    else:
+        record["extra"].setdefault("traceback", "")
 
 
 class InterceptHandler(logging.Handler):
@@ -66,7 +84,14 @@ def configure_logging(settings: Settings) -> None:
     log_dir.mkdir(parents=True, exist_ok=True)
     logger.remove()
     logger.configure(patcher=_patch)
-    logger.add(sys.stderr, level=settings.log_level, format=LOG_FORMAT, colorize=False)
+    logger.add(
+        sys.stderr,
+        level=settings.log_level,
+        format=LOG_FORMAT,
+        colorize=False,
+        diagnose=False,
+        backtrace=False,
+    )
     logger.add(
         log_dir / "app.log",
         level=settings.log_level,
@@ -75,6 +100,8 @@ def configure_logging(settings: Settings) -> None:
         retention="7 days",
         compression="zip",
         encoding="utf-8",
+        diagnose=False,
+        backtrace=False,
         # Written in place, line by line (one write() to the page cache, ~10 µs). loguru's
         # enqueue=True pickles every record through a pipe to a thread (~75 µs a line,
         # more than the request it logs) and gives no safety across uvicorn's workers,

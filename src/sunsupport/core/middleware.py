@@ -55,13 +55,14 @@ class RequestContextMiddleware:
         request_id = os.urandom(8).hex()
         started = time.perf_counter()
         status = 500
+        responded = False
         path = scope["path"]
         security = DOCS_SECURITY_HEADERS if _is_docs(path) else SECURITY_HEADERS
 
         async def send_wrapper(message: Message) -> None:
-            nonlocal status
+            nonlocal status, responded
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, responded = message["status"], True
                 headers = list(message.get("headers", ()))
                 present = {name.lower() for name, _ in headers}
                 headers.append((b"x-request-id", request_id.encode()))
@@ -72,10 +73,29 @@ class RequestContextMiddleware:
         with logger.contextualize(request_id=request_id):
             try:
                 await self.app(scope, receive, send_wrapper)
+            except Exception:
+                # A bug: answer here, so the 500 carries the request id and the security
+                # headers like every other response, and the connection stays usable.
+                logger.opt(exception=True).error("unhandled error")
+                if responded:
+                    raise
+                await send_wrapper(_INTERNAL_ERROR_START)
+                await send_wrapper({"type": "http.response.body", "body": _INTERNAL_ERROR})
             finally:
                 elapsed = time.perf_counter() - started
                 metrics.observe_request(scope, status, elapsed)
                 self.access_log.record(request_id, scope["method"], path, status, elapsed * 1000)
+
+
+_INTERNAL_ERROR = json.dumps({"detail": "Internal server error"}).encode()
+_INTERNAL_ERROR_START: Message = {
+    "type": "http.response.start",
+    "status": 500,
+    "headers": [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(_INTERNAL_ERROR)).encode()),
+    ],
+}
 
 
 def _is_docs(path: str) -> bool:

@@ -6,8 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-MAX_TEXT = 2000
-"""The longest message, answer, canned reply or taught phrasing, in characters."""
+from sunsupport.core.text import MAX_TEXT
+
+__all__ = ["MAX_TEXT", "ErrorOut", "HealthOut"]
 
 
 class ErrorOut(BaseModel):

@@ -17,6 +17,8 @@ from sunsupport.core.timeutil import utcnow
 from sunsupport.core.workpool import WorkPool
 
 ALGORITHM = "HS256"
+MAX_ID = 2**63
+"""Ids are 64-bit integers in both databases; a larger ``sub`` is not an id."""
 
 HashProfile = Literal["production", "test"]
 
@@ -99,6 +101,8 @@ def _verified(token: str, secret: str) -> TokenClaims:
             token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "iat"]}
         )
         user_id = int(claims["sub"])
+        if not 0 < user_id < MAX_ID:
+            raise ValueError("sub out of range")
         expires_at = datetime.fromtimestamp(claims["exp"], UTC)
     except (jwt.PyJWTError, ValueError, TypeError, OverflowError, OSError) as exc:
         raise InvalidToken(str(exc)) from exc

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sunsupport.core.schemas import MAX_TEXT
+from sunsupport.core.text import Text
 
 InboxStatusName = Literal["new", "resolved", "dismissed"]
 
@@ -34,14 +34,14 @@ class InboxStatusIn(BaseModel):
 
 
 class TeachIn(BaseModel):
-    intent: Annotated[str, Field(min_length=1, max_length=64)]
+    intent: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
 
 
 class ExampleIn(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    intent: Annotated[str, Field(min_length=1, max_length=64)]
-    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+    intent: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
+    text: Text
 
 
 class ExampleOut(BaseModel):
@@ -64,7 +64,7 @@ class KbReloadOut(BaseModel):
 class ParseIn(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+    text: Text
 
 
 class RankedOut(BaseModel):

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from sunsupport.chat.schemas import SessionStatusName
-from sunsupport.core.schemas import MAX_TEXT
+from sunsupport.core.text import Text
 
 
 class QueueItem(BaseModel):
@@ -23,7 +22,7 @@ class QueueItem(BaseModel):
 class OperatorMessageIn(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+    text: Text
 
 
 class OperatorMessageOut(BaseModel):

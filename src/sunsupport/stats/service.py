@@ -14,6 +14,8 @@ from sunsupport.stats import repository
 TOP_INTENTS = 10
 DEFAULT_RANGE = timedelta(days=30)
 MAX_RANGE = timedelta(days=366)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -40,6 +42,9 @@ def date_range(
     start: datetime | None, end: datetime | None, now: datetime
 ) -> tuple[datetime, datetime]:
     """The range asked for (naive times are UTC); default: the 30 days up to ``now``."""
+    for value in (start, end):
+        if value is not None and not EARLIEST <= _aware(value) <= LATEST:
+            raise Unprocessable("Dates must be between 2000-01-01 and 2200-01-01")
     end = _aware(end) if end else now
     start = _aware(start) if start else end - DEFAULT_RANGE
     if start > end:
