@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
@@ -21,6 +22,10 @@ T = TypeVar("T")
 @click.group()
 def main() -> None:
     """Солнце · техподдержка: the support chat service."""
+    # Whatever a command creates (database, logs, the secret) is the service's alone.
+    from sunsupport.core.files import PRIVATE_UMASK
+
+    os.umask(PRIVATE_UMASK)
 
 
 @main.command()
@@ -32,11 +37,14 @@ def serve(host: str | None, port: int | None, workers: int, reload: bool) -> Non
     """Start the HTTP server."""
     import uvicorn
 
+    from sunsupport.core.files import make_private
+
     settings = get_settings()
     try:
         settings.resolve_secret_key()
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
+    make_private(settings)
     if workers > 1:
         _prepare_multiprocess_metrics()
     uvicorn.run(

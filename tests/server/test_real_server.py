@@ -54,13 +54,20 @@ def test_register_login_chat_over_http(newcomer_server: RunningServer) -> None:
     assert "POST /chat/message 201" in log_file.read_text(encoding="utf-8")
     secret = server.workdir / SECRET_FILE_NAME
     assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    private = [server.workdir / name for name in ("server.db", "server.db-wal", "logs/app.log")]
+    for path in private:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert stat.S_IMODE((server.workdir / "logs").stat().st_mode) == 0o700
     with sqlite3.connect(server.workdir / "server.db") as conn:
         hashed = conn.execute("SELECT hashed_password FROM users").fetchone()[0]
     assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$"), "production Argon2 by default"
 
 
 def test_tokens_survive_a_restart(tmp_path) -> None:
+    """Also: a database made readable by others (here: copied in with mode 0644) is made
+    private when the server starts."""
     first = start_server(tmp_path)
+    (tmp_path / "server.db").chmod(0o644)
     try:
         with httpx.Client(base_url=first.base_url, timeout=10) as http:
             credentials = {"username": "restarter", "password": "sunshine-123"}
@@ -69,6 +76,7 @@ def test_tokens_survive_a_restart(tmp_path) -> None:
     finally:
         stop_server(first)
     second = start_server(tmp_path)
+    assert stat.S_IMODE((tmp_path / "server.db").stat().st_mode) == 0o600
     try:
         me = httpx.get(
             f"{second.base_url}/auth/me", headers={"Authorization": f"Bearer {token}"}, timeout=10

@@ -41,7 +41,8 @@ def test_generated_secret_is_private_and_stable(tmp_path: Path) -> None:
 
 
 def test_explicit_secret_wins(tmp_path: Path) -> None:
-    assert settings_for(tmp_path, secret_key="configured").resolve_secret_key() == "configured"
+    configured = "configured-" + "k" * 32
+    assert settings_for(tmp_path, secret_key=configured).resolve_secret_key() == configured
     assert not (tmp_path / "data" / SECRET_FILE_NAME).exists()
 
 
@@ -70,3 +71,30 @@ def test_settings_read_a_dotenv_file(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.chdir(tmp_path)
     settings = Settings()
     assert (settings.host, settings.port) == ("0.0.0.0", 9123)  # noqa: S104
+
+
+@pytest.mark.parametrize("weak", ["a", "   ", "short-but-not-32-bytes-long"])
+def test_production_refuses_a_weak_secret(tmp_path: Path, weak: str) -> None:
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        settings_for(tmp_path, env="production", secret_key=weak).resolve_secret_key()
+
+
+def test_a_secret_is_stripped_and_a_short_one_only_warned_about_in_development(
+    tmp_path: Path,
+) -> None:
+    strong = "k" * 40
+    assert settings_for(tmp_path, secret_key=f"  {strong}\n").resolve_secret_key() == strong
+    with pytest.warns(UserWarning, match="shorter than 32 bytes"):
+        assert settings_for(tmp_path, secret_key="dev").resolve_secret_key() == "dev"
+
+
+def test_a_loose_or_short_secret_file_is_repaired(tmp_path: Path) -> None:
+    secret_file = tmp_path / "data" / SECRET_FILE_NAME
+    secret_file.parent.mkdir(parents=True)
+    secret_file.write_text("x" * 48, encoding="utf-8")
+    secret_file.chmod(0o644)
+    assert settings_for(tmp_path).resolve_secret_key() == "x" * 48
+    assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+    secret_file.write_text("tiny", encoding="utf-8")
+    replaced = settings_for(tmp_path).resolve_secret_key()
+    assert len(replaced) >= 64 and replaced != "tiny"

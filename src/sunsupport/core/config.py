@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -13,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 SECRET_FILE_NAME = ".sunsupport-secret"  # noqa: S105 (a file name, not a secret)
+MIN_SECRET_BYTES = 32
 
 
 class ConfigError(RuntimeError):
@@ -97,8 +100,20 @@ class Settings(BaseSettings):
         Production refuses to run without an explicit key, so a lost file never silently
         logs everybody out or, worse, lets a default key sign tokens.
         """
-        if self.secret_key:
-            return self.secret_key
+        configured = (self.secret_key or "").strip()
+        if configured:
+            if len(configured.encode()) < MIN_SECRET_BYTES:
+                if self.env == "production":
+                    raise ConfigError(
+                        f"SECRET_KEY is too short: at least {MIN_SECRET_BYTES} bytes in production "
+                        "(anyone who guesses it can sign an admin's token)"
+                    )
+                warnings.warn(
+                    f"SECRET_KEY is shorter than {MIN_SECRET_BYTES} bytes; fine for a try-out, "
+                    "refused with ENV=production",
+                    stacklevel=2,
+                )
+            return configured
         if self.env == "production":
             raise ConfigError(
                 "SECRET_KEY is not set. In production set SECRET_KEY to a long random value, "
@@ -110,9 +125,14 @@ class Settings(BaseSettings):
 
 
 def _load_or_create_secret(path: Path) -> str:
+    """The key kept in ``path``; a file that others may read is made private first (it
+    was written by someone else, or copied with a loose umask), and a key too short to
+    be ours is replaced (every token signed with it stops working)."""
     if path.exists():
+        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+            path.chmod(0o600)
         value = path.read_text(encoding="utf-8").strip()
-        if value:
+        if len(value.encode()) >= MIN_SECRET_BYTES:
             return value
     path.parent.mkdir(parents=True, exist_ok=True)
     value = secrets.token_urlsafe(64)
