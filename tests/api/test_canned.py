@@ -31,6 +31,9 @@ async def test_canned_replies_are_edited_by_admins_and_read_by_operators(
     )
     assert updated.json()["text"] == "Добрый день! Чем помочь?"
     listed = (await client.get("/operator/canned", headers=operator["headers"])).json()
+    admin_list = (await client.get("/admin/canned", headers=admin["headers"])).json()
+    assert admin_list == listed
+    assert (await client.get("/admin/canned", headers=operator["headers"])).status_code == 403
     assert [(c["shortcut"], c["text"]) for c in listed] == [("привет", "Добрый день! Чем помочь?")]
     deleted = await client.delete(f"/admin/canned/{reply_id}", headers=admin["headers"])
     assert deleted.status_code == 204

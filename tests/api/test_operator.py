@@ -261,3 +261,20 @@ async def test_committed_chat_events_are_counted_in_metrics(
         _metric(after, 'sunsupport_messages_total{sender_type="user"}')
         == _metric(before, 'sunsupport_messages_total{sender_type="user"}') + 2
     )
+
+
+async def test_a_conversation_nobody_handed_over_cannot_be_resolved(
+    client: httpx.AsyncClient, app, new_user
+) -> None:
+    operator = await make_staff(app, client)
+    user = await new_user()
+    sid = await open_chat(client, user)
+    await say(client, user, sid, "привет")
+    refused = await client.post(f"/operator/sessions/{sid}/resolve", headers=operator["headers"])
+    assert refused.status_code == 409
+    assert (await client.get(f"/chat/session/{sid}", headers=user["headers"])).json()[
+        "status"
+    ] == "bot"
+    await say(client, user, sid, "позовите оператора")  # waiting: any operator may close it
+    closed = await client.post(f"/operator/sessions/{sid}/resolve", headers=operator["headers"])
+    assert closed.status_code == 200 and closed.json()["status"] == "resolved"

@@ -27,6 +27,12 @@ async def canned(db: DatabaseDep, _operator: StaffUser) -> list[CannedReplyOut]:
     return [CannedReplyOut.model_validate(c) for c in await service.list_replies(db)]
 
 
+@admin_router.get("/canned", response_model=list[CannedReplyOut])
+async def list_canned(db: DatabaseDep, _admin: AdminUser) -> list[CannedReplyOut]:
+    """Every canned reply, by shortcut (the same list the console reads)."""
+    return [CannedReplyOut.model_validate(c) for c in await service.list_replies(db)]
+
+
 @admin_router.post(
     "/canned",
     status_code=status.HTTP_201_CREATED,

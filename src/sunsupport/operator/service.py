@@ -79,6 +79,8 @@ async def resolve(db: Database, operator: User, session_id: str) -> ChatSession:
         chat = chats.get_conversation(session, session_id, for_update=True)
         if chat.status == SessionStatus.RESOLVED:
             return chat
+        if chat.status == SessionStatus.BOT:  # nobody handed it over: nothing to close
+            raise Conflict("The conversation is with the bot; nobody asked for a human")
         if chat.status == SessionStatus.OPEN:
             _check_assignee(chat, operator)
         chat.status = SessionStatus.RESOLVED
