@@ -110,10 +110,10 @@ def create_app(
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware, access_log=access_log)
     app.state.access_log = access_log
-    install_metrics(app)
+    install_metrics(app, settings.metrics_allowed, settings.metrics_token)
     # Probes first: they match before any other route is tried.
     app.include_router(health_router)
-    install_docs(app)
+    install_docs(app, enabled=settings.docs_on)
     for router in (
         auth_router,
         chat_router,

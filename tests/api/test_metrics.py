@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from sunsupport.core import metrics
@@ -135,7 +136,7 @@ def test_multiprocess_mode_sums_the_workers(tmp_path: Path) -> None:
 
         async def main():
             app = FastAPI()
-            metrics.install_metrics(app)
+            metrics.install_metrics(app, "*", None)
             async with app.router.lifespan_context(app):
                 metrics.record_message("user")
                 metrics.live_connections.inc()
@@ -162,3 +163,41 @@ def test_multiprocess_mode_sums_the_workers(tmp_path: Path) -> None:
     assert samples[("sunsupport_messages_total", frozenset({("sender_type", "user")}))] == 2
     # A stopped worker's live connections are no longer reported.
     assert samples[("sunsupport_live_connections", frozenset())] == 1
+
+
+class TestProductionDefaults:
+    """In production /metrics answers the machine itself (or a token), and the docs are off."""
+
+    @pytest.fixture
+    def settings_overrides(self) -> dict:
+        return {
+            "env": "production",
+            "metrics_token": "scrape-" + "t" * 32,
+            "argon2_profile": "production",
+        }
+
+    async def test_metrics_need_loopback_or_the_token(self, app) -> None:
+        outside = httpx.ASGITransport(app=app, client=("203.0.113.9", 4000))
+        inside = httpx.ASGITransport(app=app, client=("127.0.0.1", 4000))
+        async with httpx.AsyncClient(transport=outside, base_url="http://test") as http:
+            assert (await http.get("/metrics")).status_code == 404
+            token = {"Authorization": "Bearer scrape-" + "t" * 32}
+            assert (await http.get("/metrics", headers=token)).status_code == 200
+            wrong = {"Authorization": "Bearer nope"}
+            assert (await http.get("/metrics", headers=wrong)).status_code == 404
+        async with httpx.AsyncClient(transport=inside, base_url="http://test") as http:
+            assert (await http.get("/metrics")).status_code == 200
+
+    async def test_docs_are_off(self, client: httpx.AsyncClient) -> None:
+        for path in ("/docs", "/openapi.json", "/docs-static/swagger-ui-bundle.js"):
+            assert (await client.get(path)).status_code == 404, path
+
+
+async def test_only_the_docs_files_in_use_are_served(client: httpx.AsyncClient) -> None:
+    for name in ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png"):
+        response = await client.get(f"/docs-static/{name}")
+        assert response.status_code == 200, name
+        assert "unsafe-inline" not in response.headers["content-security-policy"]
+    for name in ("index.html", "index.j2", "swagger-ui-bundle.js.map", "../../etc/passwd"):
+        assert (await client.get(f"/docs-static/{name}")).status_code == 404, name
+    assert "unsafe-inline" in (await client.get("/docs")).headers["content-security-policy"]

@@ -67,6 +67,14 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = "127.0.0.1"
     """Proxies trusted for X-Forwarded-For (the client address used by the login throttle)."""
 
+    docs_enabled: bool | None = None
+    """``/docs`` and ``/openapi.json``; default: on, except with ENV=production."""
+    metrics_allow: str | None = None
+    """Who may read ``/metrics``: comma-separated addresses or networks, ``*`` for all.
+    Default: everyone, except with ENV=production (then the machine itself only)."""
+    metrics_token: str | None = Field(default=None, repr=False)
+    """Also let callers with ``Authorization: Bearer <token>`` read ``/metrics``."""
+
     sql_echo: bool = False
     max_body_bytes: int = 64 * 1024
     argon2_profile: Literal["production", "test"] = "production"
@@ -82,6 +90,16 @@ class Settings(BaseSettings):
         if self.argon2_profile != "production" and self.env != "test":
             raise ValueError("ARGON2_PROFILE=test is only allowed with ENV=test")
         return self
+
+    @property
+    def docs_on(self) -> bool:
+        return self.docs_enabled if self.docs_enabled is not None else self.env != "production"
+
+    @property
+    def metrics_allowed(self) -> str:
+        if self.metrics_allow is not None:
+            return self.metrics_allow
+        return "127.0.0.1,::1" if self.env == "production" else "*"
 
     @property
     def is_sqlite(self) -> bool:

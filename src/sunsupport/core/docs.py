@@ -7,16 +7,27 @@ every request; here it is encoded once, on first use, and then served as bytes.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
-from fastapi.responses import HTMLResponse, Response
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from swagger_ui_bundle import swagger_ui_path
 
+DOCS_FILES = {
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui.css": "text/css",
+    "favicon-32x32.png": "image/png",
+}
+"""The only files of the Swagger UI bundle the docs page loads (the bundle also holds
+a stock index.html, a template and megabytes of source maps, none of them served)."""
 
-def install_docs(app: FastAPI) -> None:
-    """Create the app with ``openapi_url=None``; this serves the document instead."""
+
+def install_docs(app: FastAPI, enabled: bool = True) -> None:
+    """Create the app with ``openapi_url=None``; this serves the document instead.
+    Disabled (production's default), there is no ``/docs`` and no ``/openapi.json``."""
+    if not enabled:
+        return
     encoded: list[bytes] = []
 
     @app.get("/openapi.json", include_in_schema=False)
@@ -25,7 +36,13 @@ def install_docs(app: FastAPI) -> None:
             encoded.append(json.dumps(app.openapi(), ensure_ascii=False).encode())
         return Response(encoded[0], media_type="application/json")
 
-    app.mount("/docs-static", StaticFiles(directory=swagger_ui_path), name="docs-static")
+    bundle = Path(swagger_ui_path)
+
+    @app.get("/docs-static/{name}", include_in_schema=False)
+    async def docs_file(name: str) -> Response:
+        if name not in DOCS_FILES:
+            raise HTTPException(status_code=404, detail="Not Found")
+        return FileResponse(bundle / name, media_type=DOCS_FILES[name])
 
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:

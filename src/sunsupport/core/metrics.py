@@ -9,12 +9,14 @@ reports the sum over all of them.
 
 from __future__ import annotations
 
+import hmac
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from prometheus_client import (
     CONTENT_TYPE_PLAIN_0_0_4,
@@ -123,15 +125,46 @@ def exposition() -> bytes:
     return generate_latest(REGISTRY)
 
 
-def install_metrics(app: FastAPI) -> None:
-    """Add ``GET /metrics`` (left out of the OpenAPI schema)."""
+def install_metrics(app: FastAPI, allow: str, token: str | None) -> None:
+    """Add ``GET /metrics`` (left out of the OpenAPI schema) for the addresses in
+    ``allow`` (comma-separated addresses or networks; ``*`` for everyone) and for callers
+    presenting ``Authorization: Bearer <token>``; everybody else gets 404."""
+    networks = _networks(allow)
+    expected = f"Bearer {token}".encode() if token else None
 
     @app.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        if not _may_scrape(request, networks, expected):
+            return Response(b'{"detail":"Not Found"}', 404, media_type="application/json")
         return Response(exposition(), media_type=CONTENT_TYPE_PLAIN_0_0_4)
 
     if os.environ.get(MULTIPROC_ENV):
         _forget_worker_on_shutdown(app)
+
+
+def _networks(allow: str) -> list[IPv4Network | IPv6Network] | None:
+    """None means everyone."""
+    entries = [entry.strip() for entry in allow.split(",") if entry.strip()]
+    if "*" in entries:
+        return None
+    return [ip_network(entry, strict=False) for entry in entries]
+
+
+def _may_scrape(
+    request: Request, networks: list[IPv4Network | IPv6Network] | None, expected: bytes | None
+) -> bool:
+    if expected is not None:
+        given = request.headers.get("authorization", "").encode()
+        if hmac.compare_digest(given, expected):
+            return True
+    if networks is None:
+        return True
+    host = request.client.host if request.client else ""
+    try:
+        address = ip_address(host)
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
 
 
 def _forget_worker_on_shutdown(app: FastAPI) -> None:

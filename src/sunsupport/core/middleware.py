@@ -99,7 +99,8 @@ _INTERNAL_ERROR_START: Message = {
 
 
 def _is_docs(path: str) -> bool:
-    return path.startswith(("/docs", "/redoc"))
+    """The docs page and its OAuth2 redirect run inline scripts; nothing else gets that."""
+    return path in ("/docs", "/docs/oauth2-redirect")
 
 
 class BodySizeLimitMiddleware:
