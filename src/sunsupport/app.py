@@ -36,6 +36,7 @@ from sunsupport.knowledge import router as knowledge
 from sunsupport.knowledge.keeper import BotKeeper
 from sunsupport.knowledge.runner import BotRunner
 from sunsupport.live.factory import create_hub, live_backend
+from sunsupport.live.socket import Admission
 from sunsupport.operator.router import router as operator_router
 from sunsupport.operator.tasks import refresh_queue_gauge
 from sunsupport.operator.ws import router as staff_socket_router
@@ -102,6 +103,7 @@ def create_app(
     app.state.user_gates = Gates(running=USER_RUNNING, waiting=QUEUE_PER_KEY)
     app.state.address_gates = Gates(running=ADDRESS_RUNNING, waiting=QUEUE_PER_KEY)
     app.state.login_gates = Gates(running=1, waiting=QUEUE_PER_KEY)
+    app.state.socket_admission = Admission()
     app.state.chat_policy = ChatPolicy(
         operator_active_window=timedelta(minutes=settings.operator_active_minutes),
         low_confidence=settings.inbox_low_confidence,

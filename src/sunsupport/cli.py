@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from sunsupport.core.uow import Database
 
 T = TypeVar("T")
+MAX_FRAME_BYTES = 64 * 1024
 
 
 @click.group()
@@ -59,6 +60,12 @@ def serve(host: str | None, port: int | None, workers: int, reload: bool) -> Non
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
+        # Limits a reverse proxy should enforce as well (README, Deployment): live frames of
+        # at most 64 KiB, idle keep-alive connections closed after 5 s, and a cap on the
+        # connections served at once (beyond it, 503).
+        ws_max_size=MAX_FRAME_BYTES,
+        timeout_keep_alive=5,
+        limit_concurrency=settings.max_connections,
     )
 
 

@@ -205,3 +205,35 @@ class TestSecretsStayOutOfTheLog:
         text = (settings.log_dir / "app.log").read_text(encoding="utf-8")
         assert "unhandled error" in text and "Traceback" in text
         assert secret_password not in text
+
+
+async def test_oversized_headers_are_refused_with_431(client: httpx.AsyncClient) -> None:
+    response = await client.get("/livez", headers={"X-Padding": "x" * 20_000})
+    assert response.status_code == 431 and "detail" in response.json()
+
+
+async def test_a_body_trickling_in_is_cut_off_with_408() -> None:
+    """A client sending its body byte by byte, slower than the deadline, is answered
+    408 instead of holding the request (the ASGI app directly, with a slow receive)."""
+    from sunsupport.core.middleware import BodySizeLimitMiddleware
+
+    async def echo(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        while (await receive()).get("more_body"):
+            pass
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    app = BodySizeLimitMiddleware(echo, max_bytes=1024, body_seconds=0.2)
+
+    async def slow_receive() -> dict:
+        await asyncio.sleep(0.1)
+        return {"type": "http.request", "body": b"x", "more_body": True}
+
+    sent: list[dict] = []
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "headers": [(b"content-length", b"100")]}
+    await app(scope, slow_receive, send)
+    assert sent[0]["status"] == 408

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request, WebSocket
@@ -47,10 +48,12 @@ async def _user(connection: HTTPConnection, claims: TokenClaims) -> User:
     return user
 
 
-async def socket_user(websocket: WebSocket, token: str | None) -> User | None:
-    """The user of a live connection's auth frame, or None after closing it with 4401."""
+async def socket_user(websocket: WebSocket, token: str | None) -> tuple[User, datetime] | None:
+    """The user of a live connection's auth frame and when its token expires, or None
+    after closing the connection with 4401."""
     try:
-        return await user_for_token(websocket, token)
+        claims = _claims(websocket, token)
+        return await _user(websocket, claims), claims.expires_at
     except Unauthorized:
         await socket.close(websocket, socket.NOT_AUTHENTICATED, "Not authenticated")
         return None

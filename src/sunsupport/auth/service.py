@@ -15,7 +15,8 @@ from sunsupport.core.fairness import Gates
 from sunsupport.core.ratelimit import RateLimiter
 from sunsupport.core.security import PasswordHasher
 from sunsupport.core.timeutil import utcnow
-from sunsupport.core.uow import Database
+from sunsupport.core.uow import Database, emit
+from sunsupport.live.hub import user_channel
 from sunsupport.models import Role, User
 
 BAD_CREDENTIALS = "Incorrect username or password"
@@ -73,6 +74,7 @@ async def set_role(db: Database, username: str, role: str) -> User:
         if user is None:
             raise NotFound(f"No user named {username}")
         user.role = Role(role)
+        emit(session, user_channel(user.id), {"type": "user_changed", "user_id": user.id})
         return user
 
     return await db.write(change)

@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     db_connect_timeout_seconds: float = Field(default=5, gt=0, le=120)
     db_statement_timeout_ms: int = Field(default=15_000, ge=0, le=3_600_000)
 
+    max_connections: int = Field(default=2000, ge=10, le=1_000_000)
+    """Connections (HTTP and live) one server process serves at once; more get 503."""
     shutdown_grace_seconds: float = Field(default=10, ge=0, le=600)
     """On SIGTERM, finish in-flight requests for up to this long, then close the pool."""
     forwarded_allow_ips: str = "127.0.0.1"

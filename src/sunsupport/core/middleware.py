@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import time
@@ -104,11 +105,22 @@ def _is_docs(path: str) -> bool:
 
 
 class BodySizeLimitMiddleware:
-    """Refuse request bodies over ``max_bytes`` with 413, whether declared or streamed."""
+    """Limits on what a client sends: headers of at most ``max_header_bytes`` (431), a body
+    of at most ``max_bytes`` (413, declared or streamed), received within
+    ``body_seconds`` (408: a client trickling its body byte by byte holds nothing for long).
+    """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        max_header_bytes: int = 16 * 1024,
+        body_seconds: float = 10.0,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_header_bytes = max_header_bytes
+        self.body_seconds = body_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -116,31 +128,38 @@ class BodySizeLimitMiddleware:
             return
         declared: int | None = None
         chunked = False
+        header_bytes = 0
         for name, value in scope.get("headers", []):
+            header_bytes += len(name) + len(value)
             if name == b"content-length":
                 try:
                     declared = int(value)
                 except ValueError:
                     declared = self.max_bytes + 1
                 if declared > self.max_bytes:
-                    await _too_large(send, self.max_bytes)
+                    await _refuse(send, 413, f"Request body larger than {self.max_bytes} bytes")
                     return
             elif name == b"transfer-encoding":
                 chunked = True
-        if not chunked:
-            # No body, or one of a declared length within the limit: the server never
-            # delivers more than Content-Length, so there is nothing to count.
-            await self.app(scope, receive, send)
+        if header_bytes > self.max_header_bytes:
+            await _refuse(send, 431, "Request headers too large")
+            return
+        if not chunked and not declared:
+            await self.app(scope, receive, send)  # no body at all
             return
         received = 0
         response_started = False
+        deadline = time.monotonic() + self.body_seconds
 
         async def limited_receive() -> Message:
             nonlocal received
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                raise _BodyTooSlow() from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > self.max_bytes:  # only a chunked body can go past its length
                     raise _BodyTooLarge()
             return message
 
@@ -154,7 +173,10 @@ class BodySizeLimitMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except _BodyTooLarge:
             if not response_started:
-                await _too_large(send, self.max_bytes)
+                await _refuse(send, 413, f"Request body larger than {self.max_bytes} bytes")
+        except _BodyTooSlow:
+            if not response_started:
+                await _refuse(send, 408, "Request body not received in time")
 
 
 class _BodyTooLarge(HTTPException):
@@ -165,12 +187,17 @@ class _BodyTooLarge(HTTPException):
         super().__init__(413, "Request body too large")
 
 
-async def _too_large(send: Send, max_bytes: int) -> None:
-    body = json.dumps({"detail": f"Request body larger than {max_bytes} bytes"}).encode()
+class _BodyTooSlow(HTTPException):
+    def __init__(self) -> None:
+        super().__init__(408, "Request body not received in time")
+
+
+async def _refuse(send: Send, status: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),

@@ -25,6 +25,17 @@ def session_channel(session_id: str) -> str:
     return f"session:{session_id}"
 
 
+def user_channel(user_id: int) -> str:
+    """Events about one account (its role changed, it was deleted): its live connections
+    re-check their access at once."""
+    return f"user:{user_id}"
+
+
+EPHEMERAL = frozenset({"typing"})
+"""Event types a slow subscriber may miss: they are dropped once its queue is half full,
+so they never push it into overflow (and a reconnect)."""
+
+
 class SubscriberOverflow(Exception):
     """The subscriber did not keep up; it should reconnect and catch up."""
 
@@ -38,6 +49,8 @@ class Subscription:
 
     def deliver(self, event: Event) -> None:
         if self.overflowed:
+            return
+        if event.get("type") in EPHEMERAL and self._queue.qsize() * 2 >= self._queue.maxsize:
             return
         try:
             self._queue.put_nowait(event)

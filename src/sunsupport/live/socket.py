@@ -7,8 +7,13 @@ Protocol (JSON frames):
 - Server frames: ``ready``, ``message``, ``session`` (status changes), ``typing``, ``error``.
 - Client frames after auth: ``{"type": "typing"}`` (staff: with ``session_id``),
   ``{"type": "ping"}`` → ``{"type": "pong"}``.
-Close codes: 4401 not authenticated, 4403 forbidden, 4404 not found, 1013 reconnect to
-catch up.
+Close codes: 4401 not authenticated (or the token expired), 4403 forbidden (or no longer
+allowed), 4404 not found, 1008 abuse (too many connections or frames), 1013 reconnect to
+catch up, or try again later.
+
+Limits: frames of at most 64 KiB (``serve``); a capped number of connections waiting for
+their auth frame, and per user and per client address; a connection is re-checked at
+least every minute and when its user changes, and closed when its token expires.
 """
 
 from __future__ import annotations
@@ -16,9 +21,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import time
 from collections import deque
-from collections.abc import AsyncIterable, Awaitable, Callable
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, ParamSpec
 
 from fastapi import WebSocket, WebSocketDisconnect
@@ -26,9 +33,15 @@ from fastapi import WebSocket, WebSocketDisconnect
 from sunsupport.core import metrics
 from sunsupport.live.hub import Event
 
-AUTH_TIMEOUT_SECONDS = 10
+AUTH_TIMEOUT_SECONDS = 5
 CATCH_UP_LIMIT = 500
-NOT_AUTHENTICATED, FORBIDDEN, NOT_FOUND, CATCH_UP = 4401, 4403, 4404, 1013
+NOT_AUTHENTICATED, FORBIDDEN, NOT_FOUND = 4401, 4403, 4404
+POLICY, TRY_LATER = 1008, 1013
+CATCH_UP = TRY_LATER
+RECHECK_SECONDS = 60
+MAX_FRAMES, FRAME_WINDOW_SECONDS = 200, 10.0
+"""More client frames than this within the window is abuse (the pages send a typing
+frame at most every 2 s, and a ping every half minute)."""
 
 FrameHandler = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -103,19 +116,40 @@ class Cursor:
         await self._websocket.send_json(event)
 
 
+class _Abuse(Exception):
+    """The client sends frames faster than any page would."""
+
+
+Closing = tuple[int, str]
+"""A close code and reason."""
+
+
 async def pump(
-    websocket: WebSocket, live: AsyncIterable[Event], cursor: Cursor, on_frame: FrameHandler
+    websocket: WebSocket,
+    live: AsyncIterable[Event],
+    cursor: Cursor,
+    on_frame: FrameHandler,
+    watch: Awaitable[Closing],
 ) -> None:
     """Forward hub events to the socket while reading the client's frames, until either
-    side ends. A subscriber that fell behind is asked to reconnect and catch up."""
+    side ends or ``watch`` says the connection must close (expired token, lost access).
+    A subscriber that fell behind is asked to reconnect and catch up; a client flooding
+    frames is closed with 1008."""
 
     async def forward() -> None:
         async for event in live:
             await cursor.send(event)
 
     async def read() -> None:
+        recent: deque[float] = deque()
         while True:
             frame = await websocket.receive_json()
+            now = time.monotonic()
+            recent.append(now)
+            while recent and now - recent[0] > FRAME_WINDOW_SECONDS:
+                recent.popleft()
+            if len(recent) > MAX_FRAMES:
+                raise _Abuse
             if not isinstance(frame, dict):
                 continue
             if frame.get("type") == "ping":
@@ -124,15 +158,83 @@ async def pump(
                 await on_frame(frame)
 
     metrics.live_connections.inc()
-    tasks = [asyncio.create_task(forward()), asyncio.create_task(read())]
+    watcher: asyncio.Future[Closing] = asyncio.ensure_future(watch)
+    tasks: list[asyncio.Future[Any]] = [
+        asyncio.create_task(forward()),
+        asyncio.create_task(read()),
+        watcher,
+    ]
     try:
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for task in done:
             exc = task.exception()
-            if exc is not None and not isinstance(exc, WebSocketDisconnect | ValueError):
+            if task is watcher and exc is None:
+                code, reason = watcher.result()
+                await close(websocket, code, reason)
+            elif isinstance(exc, _Abuse):
+                await close(websocket, POLICY, "Too many frames")
+            elif exc is not None and not isinstance(exc, WebSocketDisconnect | ValueError):
                 await close(websocket, CATCH_UP, "Reconnect to catch up")
     finally:
         metrics.live_connections.dec()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def watch_access(
+    expires_at: datetime,
+    changes: AsyncIterable[Event],
+    still_allowed: Callable[[], Awaitable[Closing | None]],
+) -> Closing:
+    """Wait until the connection must close: its token expires (4401), or a re-check
+    (every minute, and whenever ``changes`` brings an event about its user) finds that
+    access is gone (what ``still_allowed`` returns)."""
+    changed = asyncio.Event()
+
+    async def listen() -> None:
+        async for _event in changes:
+            changed.set()
+
+    listener = asyncio.create_task(listen())
+    try:
+        while True:
+            left = (expires_at - datetime.now(UTC)).total_seconds()
+            if left <= 0:
+                return NOT_AUTHENTICATED, "Token expired"
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), min(left, RECHECK_SECONDS))
+            changed.clear()
+            if (expires_at - datetime.now(UTC)).total_seconds() <= 0:
+                return NOT_AUTHENTICATED, "Token expired"
+            verdict = await still_allowed()
+            if verdict is not None:
+                return verdict
+    finally:
+        listener.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await listener
+
+
+class Admission:
+    """How many connections may be open: waiting for their auth frame (in all), per user
+    and per client address. Beyond, a new one is closed at once."""
+
+    def __init__(self, pending: int = 256, per_user: int = 16, per_address: int = 64) -> None:
+        self.limits = {"pending": pending, "user": per_user, "address": per_address}
+        self._counts: dict[str, int] = {}
+
+    @contextlib.contextmanager
+    def hold(self, kind: str, key: str = "") -> Iterator[bool]:
+        """``True`` while under the limit for ``kind`` (and ``key``), counted until exit."""
+        name = f"{kind}:{key}"
+        if self._counts.get(name, 0) >= self.limits[kind]:
+            yield False
+            return
+        self._counts[name] = self._counts.get(name, 0) + 1
+        try:
+            yield True
+        finally:
+            self._counts[name] -= 1
+            if not self._counts[name]:
+                del self._counts[name]

@@ -4,7 +4,9 @@ human is involved, typing), and the console's presence while it is open."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, WebSocket
@@ -16,30 +18,48 @@ from sunsupport.chat import events
 from sunsupport.chat import service as chats
 from sunsupport.core.uow import Database
 from sunsupport.live import socket
-from sunsupport.live.hub import STAFF_CHANNEL, Hub, session_channel
+from sunsupport.live.hub import STAFF_CHANNEL, Hub, session_channel, user_channel
 from sunsupport.models import ChatSession, Message, User
 from sunsupport.operator import service
 
 router = APIRouter()
 
 PRESENCE_INTERVAL_SECONDS = 60
+TYPING_EVERY_SECONDS = 1.5
 
 
 @router.websocket("/ws/staff")
 @socket.ends_quietly_on_disconnect
 async def staff_socket(websocket: WebSocket) -> None:
-    await websocket.accept()
-    hello = await socket.receive_hello(websocket)
-    user = await socket_user(websocket, hello.token)
-    if user is None:
+    admission: socket.Admission = websocket.app.state.socket_admission
+    with admission.hold("pending") as room:
+        if not room:
+            await socket.close(websocket, socket.TRY_LATER, "Too many connections; retry")
+            return
+        await websocket.accept()
+        hello = await socket.receive_hello(websocket)
+        authenticated = await socket_user(websocket, hello.token)
+    if authenticated is None:
         return
+    user, expires_at = authenticated
     if not user.is_staff:
         await socket.close(websocket, socket.FORBIDDEN, "Operators only")
         return
+    with admission.hold("user", str(user.id)) as room:
+        if not room:
+            await socket.close(websocket, socket.POLICY, "Too many connections")
+            return
+        await _serve(websocket, user, expires_at, hello.after_id)
+
+
+async def _serve(websocket: WebSocket, user: User, expires_at: datetime, after_id: int) -> None:
     database: Database = websocket.app.state.db
     hub: Hub = websocket.app.state.hub
-    async with hub.subscribe(STAFF_CHANNEL) as live:
-        queue, missed = await _catch_up(database, user, hello.after_id)
+    async with (
+        hub.subscribe(STAFF_CHANNEL) as live,
+        hub.subscribe(user_channel(user.id)) as changes,
+    ):
+        queue, missed = await _catch_up(database, user, after_id)
         await websocket.send_json(
             {
                 "type": "ready",
@@ -52,19 +72,30 @@ async def staff_socket(websocket: WebSocket) -> None:
         cursor = socket.Cursor(websocket)
         for message in missed:
             await cursor.send(events.message_event(message))
+        last_typing: dict[str, float] = {}
 
         async def on_frame(frame: dict[str, Any]) -> None:
-            if frame.get("type") == "typing" and isinstance(frame.get("session_id"), str):
-                event = {
-                    "type": "typing",
-                    "session_id": frame["session_id"][:64],
-                    "sender_type": "operator",
-                }
-                await hub.publish(session_channel(event["session_id"]), event)
+            target = frame.get("session_id")
+            if frame.get("type") != "typing" or not isinstance(target, str):
+                return
+            target = target[:64]
+            now = time.monotonic()
+            if now - last_typing.get(target, 0.0) < TYPING_EVERY_SECONDS:
+                return
+            last_typing[target] = now
+            event = {"type": "typing", "session_id": target, "sender_type": "operator"}
+            await hub.publish(session_channel(target), event)
+
+        async def still_allowed() -> socket.Closing | None:
+            current = await accounts.user_by_id(database, user.id)
+            if current is None or not current.is_staff:
+                return socket.FORBIDDEN, "Operators only"
+            return None
 
         presence = asyncio.create_task(_keep_present(websocket.app.state.presence, user))
         try:
-            await socket.pump(websocket, live, cursor, on_frame)
+            watch = socket.watch_access(expires_at, changes, still_allowed)
+            await socket.pump(websocket, live, cursor, on_frame, watch)
         finally:
             presence.cancel()
 
