@@ -151,6 +151,33 @@ async def test_one_conversation_written_by_two_processes_keeps_strict_order(
     assert sorted(m["text"] for m in history[::2]) == sorted(texts)
 
 
+async def test_a_message_too_big_for_one_notify_is_stored_and_delivered(
+    pair: tuple[RunningServer, RunningServer],
+) -> None:
+    """2 000 four-byte characters are over NOTIFY's 8 000-byte limit: the message is
+    stored (201) and reaches the other process's socket whole."""
+    a, b = pair
+    text = "𝕏" * 2000
+    async with (
+        httpx.AsyncClient(base_url=a.base_url, timeout=15) as http_a,
+        httpx.AsyncClient(base_url=b.base_url, timeout=15) as http_b,
+    ):
+        token, headers = await new_user(http_a)
+        sid = (await http_a.post("/chat/session", headers=headers)).json()["id"]
+        async with connect(ws_url(b, f"/ws/chat/{sid}")) as connection:
+            await connection.send(json.dumps({"type": "auth", "token": token}))
+            socket = Socket(connection)
+            await socket.next("ready")
+            posted = await http_a.post(
+                "/chat/message", headers=headers, json={"session_id": sid, "text": text}
+            )
+            assert posted.status_code == 201
+            frame = await socket.next("message", id=posted.json()["message_id"])
+            assert frame["message"]["text"] == text
+        history = (await http_b.get(f"/chat/history/{sid}", headers=headers)).json()
+        assert history[0]["text"] == text
+
+
 async def test_the_login_throttle_counts_across_processes(
     pair: tuple[RunningServer, RunningServer],
 ) -> None:

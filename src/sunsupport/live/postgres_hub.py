@@ -4,19 +4,28 @@ for deployments that already run PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import json
+import uuid
+from collections import OrderedDict
 from typing import Any
 
 import asyncpg
+from loguru import logger
 from sqlalchemy.engine import make_url
 
 from sunsupport.live.brokered import BrokeredHub
 
-# NOTIFY payloads are limited to 8000 bytes; a 2000-character message in Cyrillic is
-# about 4 KB of JSON, so events fit. Bigger ones would fail loudly at publish time.
 PING_INTERVAL_SECONDS = 15
+# NOTIFY payloads are limited to 8000 bytes, and a 2000-character message of 4-byte
+# characters is 8 KB before its JSON. Larger events go as parts of one transaction
+# (delivered together and in order) and are put together again by the listeners.
+PART_BYTES = 6000
+MAX_PENDING_EVENTS = 64
 
 
 class PostgresHub(BrokeredHub):
+    """LISTEN/NOTIFY on one channel; events over NOTIFY's size limit travel in parts."""
+
     def __init__(self, database_url: str, channel: str, max_pending: int = 1000) -> None:
         super().__init__(max_pending)
         url = make_url(database_url)
@@ -24,6 +33,25 @@ class PostgresHub(BrokeredHub):
         self._channel = f"{channel}_live".replace("-", "_")
         self._sender: asyncpg.Connection | None = None
         self._send_lock = asyncio.Lock()
+        self._partial: OrderedDict[str, dict[int, str]] = OrderedDict()
+
+    def _on_payload(self, payload: str | bytes) -> None:
+        """Put parted events together (their parts arrive together, in order)."""
+        text = payload.decode() if isinstance(payload, bytes) else payload
+        if not text.startswith('{"part"'):
+            super()._on_payload(text)
+            return
+        try:
+            envelope = json.loads(text)
+            parts = self._partial.setdefault(str(envelope["part"]), {})
+            parts[int(envelope["i"])] = str(envelope["d"])
+            if len(parts) == int(envelope["n"]):
+                del self._partial[str(envelope["part"])]
+                super()._on_payload("".join(parts[i] for i in range(len(parts))))
+        except (ValueError, KeyError, TypeError):
+            logger.warning("ignoring a malformed part of a live event")
+        while len(self._partial) > MAX_PENDING_EVENTS:  # parts of a lost event
+            self._partial.popitem(last=False)
 
     async def _listen(self, ready: asyncio.Event) -> None:
         connection = await asyncpg.connect(self._dsn, timeout=5)
@@ -52,7 +80,11 @@ class PostgresHub(BrokeredHub):
             if self._sender is None or self._sender.is_closed():
                 self._sender = await asyncpg.connect(self._dsn, timeout=5)
             try:
-                await self._sender.execute("SELECT pg_notify($1, $2)", self._channel, payload)
+                async with self._sender.transaction():  # the parts are delivered together
+                    for part in _parts(payload):
+                        await self._sender.execute(
+                            "SELECT pg_notify($1, $2)", self._channel, part
+                        )
             except (asyncpg.PostgresConnectionError, OSError):
                 self._sender.terminate()
                 self._sender = None
@@ -61,3 +93,25 @@ class PostgresHub(BrokeredHub):
     async def _close(self) -> None:
         if self._sender is not None:
             await self._sender.close()
+
+
+def _parts(payload: str) -> list[str]:
+    """The payload itself, or envelopes of parts small enough for NOTIFY."""
+    if len(payload.encode()) <= PART_BYTES:
+        return [payload]
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
+    for ch in payload:
+        width = len(ch.encode())
+        if size + width > PART_BYTES // 2:  # the envelope's JSON may escape characters
+            pieces.append("".join(current))
+            current, size = [], 0
+        current.append(ch)
+        size += width
+    pieces.append("".join(current))
+    event_id = uuid.uuid4().hex
+    return [
+        json.dumps({"part": event_id, "i": i, "n": len(pieces), "d": piece}, ensure_ascii=False)
+        for i, piece in enumerate(pieces)
+    ]
