@@ -82,9 +82,7 @@ class PostgresHub(BrokeredHub):
             try:
                 async with self._sender.transaction():  # the parts are delivered together
                     for part in _parts(payload):
-                        await self._sender.execute(
-                            "SELECT pg_notify($1, $2)", self._channel, part
-                        )
+                        await self._sender.execute("SELECT pg_notify($1, $2)", self._channel, part)
             except (asyncpg.PostgresConnectionError, OSError):
                 self._sender.terminate()
                 self._sender = None
