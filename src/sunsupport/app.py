@@ -67,7 +67,7 @@ def create_app(
         app.state.health = HealthProbe(db, settings.db_connect_timeout_seconds + 1)
         app.state.limiter = RateLimiter(settings)
         app.state.presence = presence = Presence(db)
-        app.state.bot_keeper = keeper = BotKeeper(settings.kb_path, db)
+        app.state.bot_keeper = keeper = BotKeeper(settings.kb_path, db, settings.bot_cache_dir)
         app.state.bot_runner = BotRunner(keeper)
         await keeper.load()
         tasks = [
@@ -84,6 +84,7 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await presence.settled()
+            await keeper.settled()
             await hub.stop()
             await db.dispose()
             logger.info("sunsupport stopped")
