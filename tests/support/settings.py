@@ -18,6 +18,7 @@ SERVER_ENV = {
     "RATE_LIMIT_LOGIN_FAILURES": "",
     "RATE_LIMIT_REGISTRATIONS": "",
     "RATE_LIMIT_BOT_PARSE": "",
+    "RATE_LIMIT_VISITORS": "",
 }
 
 
@@ -34,6 +35,7 @@ def make_settings(database_url: str, log_dir: Path | None = None, **overrides: A
         "rate_limit_sessions": "",
         "rate_limit_registrations": "",
         "rate_limit_bot_parse": "",
+        "rate_limit_visitors": "",
     }
     if log_dir is not None:
         values["log_dir"] = log_dir

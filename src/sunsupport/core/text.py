@@ -66,3 +66,20 @@ def _absent_if_blank(value: Any) -> Any:
 
 OptionalText = Annotated[Text | None, BeforeValidator(_absent_if_blank)]
 """An optional text: empty or invisible counts as absent."""
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value or "\t" in value:
+        raise ValueError("must be one line")
+    return value
+
+
+MAX_NAME = 64
+Name = Annotated[
+    str,
+    BeforeValidator(_tidy),
+    StringConstraints(min_length=1, max_length=MAX_NAME),
+    AfterValidator(_check_text),
+    AfterValidator(_one_line),
+]
+"""A name people see (a display name): :data:`Text` rules, one line, at most 64."""

@@ -1,9 +1,16 @@
 """ORM models; importing this package registers every table on ``Base.metadata``."""
 
 from sunsupport.models.canned import CannedReply
-from sunsupport.models.enums import InboxReason, InboxStatus, Role, SessionStatus
+from sunsupport.models.enums import (
+    InboxReason,
+    InboxStatus,
+    NotificationStatus,
+    Role,
+    SessionStatus,
+)
 from sunsupport.models.knowledge import KbExample, MisunderstoodItem
 from sunsupport.models.message import SENDER_TYPES, Message
+from sunsupport.models.notification import Notification
 from sunsupport.models.session import ChatSession
 from sunsupport.models.user import User
 
@@ -16,6 +23,8 @@ __all__ = [
     "KbExample",
     "Message",
     "MisunderstoodItem",
+    "Notification",
+    "NotificationStatus",
     "Role",
     "SessionStatus",
     "User",

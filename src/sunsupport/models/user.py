@@ -23,11 +23,27 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(20))
     # Case-folded username: "Ivan" and "ivan" are one account, so nobody can impersonate.
     username_key: Mapped[str] = mapped_column(String(20), unique=True)
-    hashed_password: Mapped[str] = mapped_column(String(255))
+    hashed_password: Mapped[str | None] = mapped_column(String(255))
+    """None for a visitor: nobody can log in to a visitor account, only hold its token."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     role: Mapped[str] = mapped_column(String(16), default=Role.USER, server_default=Role.USER)
     last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """Staff only: when the operator last used the console (decides "on the way" vs "queued")."""
+    display_name: Mapped[str | None] = mapped_column(String(64))
+    """The name people see (a visitor's is generated: «Гость 4821»); else the username."""
+    email: Mapped[str | None] = mapped_column(String(254))
+    """Where "an operator replied" emails go; none, no email."""
+    live_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """Until when the person counts as connected: open live connections keep pushing it
+    forward, in every process, so "away" is a fact of the database, not of one process."""
+
+    @property
+    def is_visitor(self) -> bool:
+        return self.role == Role.VISITOR
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name or self.username
 
     @property
     def is_staff(self) -> bool:

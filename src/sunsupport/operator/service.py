@@ -18,10 +18,13 @@ from sunsupport.core.errors import Conflict, Forbidden
 from sunsupport.core.timeutil import utcnow
 from sunsupport.core.uow import Database
 from sunsupport.models import ChatSession, Message, Role, SessionStatus, User
+from sunsupport.notify import service as notifications
+from sunsupport.notify.service import MailPolicy
 from sunsupport.operator import repository
+from sunsupport.operator.repository import Customer
 
 
-def queue_of(session: Session, operator: User) -> Sequence[tuple[ChatSession, str]]:
+def queue_of(session: Session, operator: User) -> Sequence[tuple[ChatSession, Customer]]:
     return repository.queue(session, operator.id)
 
 
@@ -29,7 +32,7 @@ def waiting_count(session: Session) -> int:
     return repository.count_waiting(session)
 
 
-async def queue(db: Database, operator: User) -> Sequence[tuple[ChatSession, str]]:
+async def queue(db: Database, operator: User) -> Sequence[tuple[ChatSession, Customer]]:
     return await db.read(queue_of, operator)
 
 
@@ -47,7 +50,12 @@ async def claim(db: Database, operator: User, session_id: str) -> ChatSession:
     return await db.write(write)
 
 
-async def reply(db: Database, operator: User, session_id: str, text: str) -> Message:
+async def reply(
+    db: Database, operator: User, session_id: str, text: str, mail: MailPolicy | None = None
+) -> Message:
+    """Store the reply; in the same unit, queue an email for an owner who may be away
+    (so a crash right after the commit loses no email)."""
+
     def write(session: Session) -> Message:
         chat = _assigned(session, operator, session_id)
         now = utcnow()
@@ -55,6 +63,8 @@ async def reply(db: Database, operator: User, session_id: str, text: str) -> Mes
         if chat.first_response_at is None:
             chat.first_response_at = now
         chat.version += 1
+        if mail is not None:
+            notifications.queue_reply(session, mail, chat, message)
         return message
 
     return await db.write(write)
