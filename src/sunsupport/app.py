@@ -14,6 +14,7 @@ from loguru import logger
 from sunsupport import __version__
 from sunsupport.auth.router import router as auth_router
 from sunsupport.auth.service import Presence
+from sunsupport.auth.staff_router import router as staff_router
 from sunsupport.canned import router as canned
 from sunsupport.chat.router import router as chat_router
 from sunsupport.chat.service import ChatPolicy
@@ -138,6 +139,7 @@ def create_app(
         knowledge.admin_router,
         canned.admin_router,
         stats_router,
+        staff_router,
         chat_socket_router,
         staff_socket_router,
     ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import cast
 
@@ -34,17 +35,35 @@ def get_by_username(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username_key == username_key(username)))
 
 
-def add(session: Session, username: str, hashed_password: str, role: str = Role.USER) -> User:
+def add(
+    session: Session,
+    username: str,
+    hashed_password: str,
+    role: str = Role.USER,
+    display_name: str | None = None,
+) -> User:
     """A new account; a taken name (in any case) raises IntegrityError."""
     user = User(
         username=username,
         username_key=username_key(username),
         hashed_password=hashed_password,
         role=role,
+        display_name=display_name,
     )
     session.add(user)
     session.flush()
     return user
+
+
+def list_staff(session: Session, limit: int, offset: int) -> Sequence[User]:
+    query = (
+        select(User)
+        .where(User.role.in_(STAFF_ROLES))
+        .order_by(User.username_key)
+        .limit(limit)
+        .offset(offset)
+    )
+    return session.scalars(query).all()
 
 
 def touch(session: Session, user_id: int, now: datetime) -> None:

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field
 
-from sunsupport.core.text import CleanStr, Name
+from sunsupport.core.text import CleanStr, DisplayName
 
 Username = Annotated[str, Field(min_length=4, max_length=20, pattern=r"^[\w.\-]+$")]
 Password = Annotated[CleanStr, Field(min_length=8, max_length=128)]
@@ -49,7 +49,7 @@ class ProfileIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    display_name: Name | None = None
+    display_name: DisplayName | None = None
     email: Annotated[EmailStr | None, BeforeValidator(_blank_is_none)] = Field(
         default=None, max_length=254
     )
@@ -65,3 +65,18 @@ class VisitorTokenOut(BaseModel):
 class TokenOut(BaseModel):
     access_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105
+
+
+class StaffOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    username: str
+    role: Literal["operator", "admin"]
+    display_name: str | None = Field(description="Shown to customers; null: the username")
+
+
+class StaffNameIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: DisplayName | None = Field(description="1–64 characters; null: the username")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from loguru import logger
@@ -31,12 +32,17 @@ PRESENCE_RESOLUTION = timedelta(seconds=30)
 
 
 async def register(
-    db: Database, passwords: PasswordHasher, username: str, password: str, role: str = Role.USER
+    db: Database,
+    passwords: PasswordHasher,
+    username: str,
+    password: str,
+    role: str = Role.USER,
+    display_name: str | None = None,
 ) -> User:
     """A new account. Argon2 runs first, in its pool; the write is one short insert."""
     hashed = await passwords.hash(password)
     try:
-        return await db.write(repository.add, username, hashed, role)
+        return await db.write(repository.add, username, hashed, role, display_name)
     except IntegrityError as exc:  # the name (in any case) is taken
         raise Conflict("Username is already taken") from exc
 
@@ -126,6 +132,24 @@ async def set_role(db: Database, username: str, role: str) -> User:
             raise NotFound(f"No user named {username}")
         user.role = Role(role)
         emit(session, user_channel(user.id), {"type": "user_changed", "user_id": user.id})
+        return user
+
+    return await db.write(change)
+
+
+async def list_staff(db: Database, limit: int, offset: int) -> Sequence[User]:
+    return await db.read(repository.list_staff, limit, offset)
+
+
+async def set_display_name(db: Database, user_id: int, display_name: str | None) -> User:
+    """The name customers see on a staff member's replies and handover notes from now on
+    (what was already sent keeps the name it was sent with)."""
+
+    def change(session: Session) -> User:
+        user = repository.get_by_id(session, user_id)
+        if user is None or not user.is_staff:
+            raise NotFound("No staff member with this id")
+        user.display_name = display_name
         return user
 
     return await db.write(change)

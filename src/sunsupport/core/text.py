@@ -68,18 +68,22 @@ OptionalText = Annotated[Text | None, BeforeValidator(_absent_if_blank)]
 """An optional text: empty or invisible counts as absent."""
 
 
-def _one_line(value: str) -> str:
-    if "\n" in value or "\t" in value:
-        raise ValueError("must be one line")
-    return value
+def _one_line(value: Any) -> Any:
+    tidied = _tidy(value)
+    return " ".join(tidied.split()) if isinstance(tidied, str) else tidied
 
 
-MAX_NAME = 64
-Name = Annotated[
+ChatTitle = Annotated[
     str,
-    BeforeValidator(_tidy),
-    StringConstraints(min_length=1, max_length=MAX_NAME),
+    BeforeValidator(_one_line),
+    StringConstraints(min_length=1, max_length=80),
     AfterValidator(_check_text),
-    AfterValidator(_one_line),
 ]
-"""A name people see (a display name): :data:`Text` rules, one line, at most 64."""
+"""A chat's title: one visible line (whitespace runs, newlines included, become a space)."""
+DisplayName = Annotated[
+    str,
+    BeforeValidator(_one_line),
+    StringConstraints(min_length=1, max_length=64),
+    AfterValidator(_check_text),
+]
+"""The name a staff member shows customers: one visible line."""

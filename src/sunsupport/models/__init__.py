@@ -9,15 +9,28 @@ from sunsupport.models.enums import (
     SessionStatus,
 )
 from sunsupport.models.knowledge import KbExample, MisunderstoodItem
-from sunsupport.models.message import SENDER_TYPES, Message
+from sunsupport.models.message import SENDER_TYPES, SYSTEM_EVENTS, Message
 from sunsupport.models.notification import Notification
 from sunsupport.models.session import ChatSession
+from sunsupport.models.stats import (
+    STATS_BUCKETS,
+    ConversationDay,
+    ConversationFacts,
+    DailyCounts,
+    DailyIntent,
+)
 from sunsupport.models.user import User
 
 __all__ = [
     "SENDER_TYPES",
+    "STATS_BUCKETS",
+    "SYSTEM_EVENTS",
     "CannedReply",
     "ChatSession",
+    "ConversationDay",
+    "ConversationFacts",
+    "DailyCounts",
+    "DailyIntent",
     "InboxReason",
     "InboxStatus",
     "KbExample",

@@ -26,11 +26,12 @@ class User(Base):
     hashed_password: Mapped[str | None] = mapped_column(String(255))
     """None for a visitor: nobody can log in to a visitor account, only hold its token."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    display_name: Mapped[str | None] = mapped_column(String(64))
+    """The name people see (else the username): staff on replies and handover notes,
+    customers in the console (a visitor's is generated: «Гость 4821»)."""
     role: Mapped[str] = mapped_column(String(16), default=Role.USER, server_default=Role.USER)
     last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """Staff only: when the operator last used the console (decides "on the way" vs "queued")."""
-    display_name: Mapped[str | None] = mapped_column(String(64))
-    """The name people see (a visitor's is generated: «Гость 4821»); else the username."""
     email: Mapped[str | None] = mapped_column(String(254))
     """Where "an operator replied" emails go; none, no email."""
     live_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

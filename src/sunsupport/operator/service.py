@@ -21,7 +21,9 @@ from sunsupport.models import ChatSession, Message, Role, SessionStatus, User
 from sunsupport.notify import service as notifications
 from sunsupport.notify.service import MailPolicy
 from sunsupport.operator import repository
+from sunsupport.operator.notes import HandoverEvent, handover_note
 from sunsupport.operator.repository import Customer
+from sunsupport.stats import service as stats
 
 
 def queue_of(session: Session, operator: User) -> Sequence[tuple[ChatSession, Customer]]:
@@ -45,6 +47,7 @@ async def claim(db: Database, operator: User, session_id: str) -> ChatSession:
             raise Conflict("The conversation is not waiting for an operator")
         session.refresh(chat)
         events.emit_session(session, chat)
+        _note(session, chat, operator, "claimed")
         return chat
 
     return await db.write(write)
@@ -59,8 +62,18 @@ async def reply(
     def write(session: Session) -> Message:
         chat = _assigned(session, operator, session_id)
         now = utcnow()
-        message = chats.store_message(session, chat, "operator", text, now, author_id=operator.id)
-        if chat.first_response_at is None:
+        message = chats.store_message(
+            session,
+            chat,
+            "operator",
+            text,
+            now,
+            author_id=operator.id,
+            author_name=operator.shown_name,
+        )
+        first = chat.first_response_at is None
+        stats.count_operator_reply(session, chat.id, now, chat.waiting_since if first else None)
+        if first:
             chat.first_response_at = now
         chat.version += 1
         if mail is not None:
@@ -75,6 +88,7 @@ async def release(db: Database, operator: User, session_id: str) -> ChatSession:
 
     def write(session: Session) -> ChatSession:
         chat = _assigned(session, operator, session_id)
+        _note(session, chat, operator, "released")  # while staff still hear the chat
         chat.status = SessionStatus.BOT
         chat.assignee_id = None
         chat.version += 1
@@ -93,6 +107,7 @@ async def resolve(db: Database, operator: User, session_id: str) -> ChatSession:
             raise Conflict("The conversation is with the bot; nobody asked for a human")
         if chat.status == SessionStatus.OPEN:
             _check_assignee(chat, operator)
+        _note(session, chat, operator, "resolved")
         chat.status = SessionStatus.RESOLVED
         chat.resolved_at = utcnow()
         chat.version += 1
@@ -100,6 +115,22 @@ async def resolve(db: Database, operator: User, session_id: str) -> ChatSession:
         return chat
 
     return await db.write(write)
+
+
+def _note(session: Session, chat: ChatSession, operator: User, event: HandoverEvent) -> None:
+    """A system note in the timeline: who took the chat, gave it back or closed it."""
+    name = operator.shown_name
+    text = handover_note(event, name)
+    chats.store_message(
+        session,
+        chat,
+        "system",
+        text,
+        utcnow(),
+        author_id=operator.id,
+        author_name=name,
+        event=event,
+    )
 
 
 def _assigned(session: Session, operator: User, session_id: str) -> ChatSession:

@@ -1,11 +1,11 @@
 """visitors, profile fields, unread marks, the mail outbox
 
 Revision ID: 0005_visitors
-Revises: 0003
+Revises: 0006_conversations
 Create Date: 2026-11-27
 
 Role ``visitor`` (an account without a password: ``hashed_password`` becomes nullable),
-``users.display_name``/``email`` (the profile operators see and where reply emails go),
+``users.email`` (where reply emails go; the display name came with 0006),
 ``users.live_until`` (presence kept by open live connections, shared by every process),
 ``sessions.read_message_id`` (what the owner has seen: the unread count), and the
 ``notifications`` outbox the mail worker sends from. Users are rebuilt in batch mode
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_visitors"
-down_revision: str | None = "0003"
+down_revision: str | None = "0006_conversations"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -30,7 +30,6 @@ NEW_ROLES = "role IN ('user', 'operator', 'admin', 'visitor')"
 def upgrade() -> None:
     with op.batch_alter_table("users", table_kwargs=KEEP_AUTOINCREMENT) as batch:
         batch.alter_column("hashed_password", existing_type=sa.String(255), nullable=True)
-        batch.add_column(sa.Column("display_name", sa.String(length=64), nullable=True))
         batch.add_column(sa.Column("email", sa.String(length=254), nullable=True))
         batch.add_column(sa.Column("live_until", sa.DateTime(timezone=True), nullable=True))
         batch.drop_constraint(op.f("ck_users_role_valid"), type_="check")
@@ -99,5 +98,4 @@ def downgrade() -> None:
         batch.create_check_constraint(op.f("ck_users_role_valid"), OLD_ROLES)
         batch.drop_column("live_until")
         batch.drop_column("email")
-        batch.drop_column("display_name")
         batch.alter_column("hashed_password", existing_type=sa.String(255), nullable=False)
