@@ -72,7 +72,7 @@ def create_app(
         app.state.limiter = RateLimiter(settings)
         app.state.presence = presence = Presence(db)
         app.state.live_presence = live_presence = LivePresence(db)
-        app.state.bot_keeper = keeper = BotKeeper(settings.kb_path, db)
+        app.state.bot_keeper = keeper = BotKeeper(settings.kb_path, db, settings.bot_cache_dir)
         app.state.bot_runner = BotRunner(keeper)
         await keeper.load()
         tasks = [
@@ -94,6 +94,7 @@ def create_app(
                     await task
             await presence.settled()
             await live_presence.settled()
+            await keeper.settled()
             await hub.stop()
             await db.dispose()
             logger.info("sunsupport stopped")

@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     bot_reply_delay_seconds: float = Field(default=0.0, ge=0, le=30)
     kb_path: Path | None = None
+    bot_cache_dir: Path | None = Path("var/bot-cache")
+    """Trained bot models, keyed by the knowledge base's content hash: restarts and other
+    workers load the model instead of training it. Empty: no cache."""
+    review_sample_rate: float = Field(default=0.02, ge=0, le=1)
+    """Share of confident bot answers sent to the admins' inbox for review anyway."""
     operator_active_minutes: float = Field(default=5, gt=0, le=24 * 60)
     """An operator seen within this window makes the bot say "on the way", not "queued"."""
     inbox_low_confidence: float = Field(default=0.4, ge=0, le=1)
@@ -106,6 +111,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = 64 * 1024
     argon2_profile: Literal["production", "test"] = "production"
     """``test`` makes Argon2 nearly free, for test suites; only allowed with ENV=test."""
+
+    @field_validator("bot_cache_dir", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
 
     @field_validator("log_level")
     @classmethod
