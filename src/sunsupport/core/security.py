@@ -61,24 +61,34 @@ class PasswordHasher:
         return await self._pool.run(self._hasher.verify, password, hashed)
 
 
+VISITOR_KIND = "visitor"
+
+
 @dataclass(frozen=True, slots=True)
 class TokenClaims:
     user_id: int
     expires_at: datetime
+    visitor: bool = False
+    """Issued to a visitor: it stops working once the visitor registers (the account is
+    then a user's, with a password, and the widget's long-lived token must not open it)."""
 
 
 class InvalidToken(Exception):
     pass
 
 
-def create_access_token(user_id: int, secret: str, expire_minutes: int) -> str:
+def create_access_token(
+    user_id: int, secret: str, expire_minutes: int, *, visitor: bool = False
+) -> str:
     now = utcnow()
-    claims = {
+    claims: dict[str, object] = {
         "sub": str(user_id),
         "iat": now,
         "exp": now + timedelta(minutes=expire_minutes),
         "jti": uuid.uuid4().hex,
     }
+    if visitor:
+        claims["kind"] = VISITOR_KIND
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -106,4 +116,6 @@ def _verified(token: str, secret: str) -> TokenClaims:
         expires_at = datetime.fromtimestamp(claims["exp"], UTC)
     except (jwt.PyJWTError, ValueError, TypeError, OverflowError, OSError) as exc:
         raise InvalidToken(str(exc)) from exc
-    return TokenClaims(user_id=user_id, expires_at=expires_at)
+    return TokenClaims(
+        user_id=user_id, expires_at=expires_at, visitor=claims.get("kind") == VISITOR_KIND
+    )

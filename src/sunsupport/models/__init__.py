@@ -1,9 +1,16 @@
 """ORM models; importing this package registers every table on ``Base.metadata``."""
 
 from sunsupport.models.canned import CannedReply
-from sunsupport.models.enums import InboxReason, InboxStatus, Role, SessionStatus
+from sunsupport.models.enums import (
+    InboxReason,
+    InboxStatus,
+    NotificationStatus,
+    Role,
+    SessionStatus,
+)
 from sunsupport.models.knowledge import KbExample, MisunderstoodItem
 from sunsupport.models.message import SENDER_TYPES, SYSTEM_EVENTS, Message
+from sunsupport.models.notification import Notification
 from sunsupport.models.session import ChatSession
 from sunsupport.models.stats import (
     STATS_BUCKETS,
@@ -29,6 +36,8 @@ __all__ = [
     "KbExample",
     "Message",
     "MisunderstoodItem",
+    "Notification",
+    "NotificationStatus",
     "Role",
     "SessionStatus",
     "User",

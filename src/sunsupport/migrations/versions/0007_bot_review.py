@@ -1,7 +1,7 @@
 """bot review: confident answers that went wrong reach the inbox; reviews can confirm
 
 Revision ID: 0007_bot_review
-Revises: 0006_conversations
+Revises: 0005_visitors
 Create Date: 2026-11-27
 
 - ``misunderstood.reason`` gains ``asked_human`` (a confident answer followed by a request
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0007_bot_review"
-down_revision: str | None = "0006_conversations"
+down_revision: str | None = "0005_visitors"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
