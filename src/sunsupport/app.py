@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from loguru import logger
 
 from sunsupport import __version__
+from sunsupport.audit.router import router as audit_router
 from sunsupport.auth.router import router as auth_router
 from sunsupport.auth.service import Presence
 from sunsupport.canned import router as canned
@@ -40,6 +41,8 @@ from sunsupport.live.socket import Admission
 from sunsupport.operator.router import router as operator_router
 from sunsupport.operator.tasks import refresh_queue_gauge
 from sunsupport.operator.ws import router as staff_socket_router
+from sunsupport.privacy import retention
+from sunsupport.privacy.router import router as privacy_router
 from sunsupport.stats.router import router as stats_router
 
 # Fairness (core/fairness.py): requests of one user, or of one address before login, that
@@ -75,6 +78,8 @@ def create_app(
             asyncio.create_task(keeper.follow(hub)),
             asyncio.create_task(refresh_queue_gauge(db)),
         ]
+        if settings.retention_days is not None:
+            tasks.append(asyncio.create_task(retention.run_daily(db, settings.retention_days)))
         logger.info("sunsupport {} started ({})", __version__, db.backend)
         try:
             yield
@@ -118,6 +123,7 @@ def create_app(
     install_docs(app, enabled=settings.docs_on)
     for router in (
         auth_router,
+        privacy_router,
         chat_router,
         knowledge.parse_router,
         operator_router,
@@ -125,6 +131,7 @@ def create_app(
         knowledge.admin_router,
         canned.admin_router,
         stats_router,
+        audit_router,
         chat_socket_router,
         staff_socket_router,
     ):

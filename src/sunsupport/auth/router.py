@@ -7,7 +7,14 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from sunsupport.auth import service
 from sunsupport.auth.deps import AddressTurn, CurrentUser, LoginGates
-from sunsupport.auth.schemas import Credentials, LoginIn, MeOut, TokenOut, UserOut
+from sunsupport.auth.schemas import (
+    Credentials,
+    LoginIn,
+    MeOut,
+    PasswordChangeIn,
+    TokenOut,
+    UserOut,
+)
 from sunsupport.core.deps import ClientAddress, DatabaseDep, LimiterDep, PasswordsDep, SettingsDep
 from sunsupport.core.errors import error_responses
 from sunsupport.core.security import create_access_token
@@ -53,7 +60,7 @@ async def login(
     user = await service.authenticate(
         db, passwords, limiter, gates, body.username, body.password, client
     )
-    return TokenOut(access_token=_token_for(user.id, settings))
+    return TokenOut(access_token=_token_for(user.id, settings, user.token_version))
 
 
 @router.post(
@@ -74,7 +81,7 @@ async def token(
     user = await service.authenticate(
         db, passwords, limiter, gates, form.username, form.password, client
     )
-    return TokenOut(access_token=_token_for(user.id, settings))
+    return TokenOut(access_token=_token_for(user.id, settings, user.token_version))
 
 
 @router.get("/me", response_model=MeOut, responses=error_responses(401, 429))
@@ -82,7 +89,42 @@ async def me(user: CurrentUser) -> MeOut:
     return MeOut.model_validate(user)
 
 
-def _token_for(user_id: int, settings: SettingsDep) -> str:
+@router.post(
+    "/password",
+    response_model=TokenOut,
+    responses=error_responses(401, 403, 413, 422, 429),
+)
+async def change_password(
+    body: PasswordChangeIn,
+    user: CurrentUser,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    limiter: LimiterDep,
+    passwords: PasswordsDep,
+    gates: LoginGates,
+    client: ClientAddress,
+) -> TokenOut:
+    """Change the password. Every token issued before stops working at once, in every
+    process, and the account's live connections close; the answer is a new token.
+    A wrong current password is 403 and counts as a failed login."""
+    await service.confirm_password(
+        db, passwords, limiter, gates, user, body.current_password, client
+    )
+    version = await service.change_password(db, passwords, user, body.new_password)
+    return TokenOut(access_token=_token_for(user.id, settings, version))
+
+
+@router.post(
+    "/logout-all",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 429),
+)
+async def logout_all(user: CurrentUser, db: DatabaseDep) -> None:
+    """Sign out everywhere: every token of the account stops working, this one too."""
+    await service.revoke_tokens(db, user)
+
+
+def _token_for(user_id: int, settings: SettingsDep, token_version: int) -> str:
     return create_access_token(
-        user_id, settings.secret_key or "", settings.access_token_expire_minutes
+        user_id, settings.secret_key or "", settings.access_token_expire_minutes, token_version
     )

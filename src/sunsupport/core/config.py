@@ -77,10 +77,19 @@ class Settings(BaseSettings):
     metrics_token: str | None = Field(default=None, repr=False)
     """Also let callers with ``Authorization: Bearer <token>`` read ``/metrics``."""
 
+    retention_days: int | None = Field(default=None, ge=1, le=36_500)
+    """Conversations whose last message is older than this many days are purged (with
+    their messages and inbox items) once a day; empty keeps them forever."""
+
     sql_echo: bool = False
     max_body_bytes: int = 64 * 1024
     argon2_profile: Literal["production", "test"] = "production"
     """``test`` makes Argon2 nearly free, for test suites; only allowed with ENV=test."""
+
+    @field_validator("retention_days", mode="before")
+    @classmethod
+    def _empty_is_forever(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("log_level")
     @classmethod

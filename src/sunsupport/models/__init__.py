@@ -1,5 +1,6 @@
 """ORM models; importing this package registers every table on ``Base.metadata``."""
 
+from sunsupport.models.audit import AuditEntry, TaskLease
 from sunsupport.models.canned import CannedReply
 from sunsupport.models.enums import InboxReason, InboxStatus, Role, SessionStatus
 from sunsupport.models.knowledge import KbExample, MisunderstoodItem
@@ -9,6 +10,7 @@ from sunsupport.models.user import User
 
 __all__ = [
     "SENDER_TYPES",
+    "AuditEntry",
     "CannedReply",
     "ChatSession",
     "InboxReason",
@@ -18,5 +20,6 @@ __all__ = [
     "MisunderstoodItem",
     "Role",
     "SessionStatus",
+    "TaskLease",
     "User",
 ]
