@@ -15,6 +15,7 @@ from sunsupport import __version__
 from sunsupport.audit.router import router as audit_router
 from sunsupport.auth.router import router as auth_router
 from sunsupport.auth.service import Presence
+from sunsupport.auth.staff_router import router as staff_router
 from sunsupport.canned import router as canned
 from sunsupport.chat.router import router as chat_router
 from sunsupport.chat.service import ChatPolicy
@@ -132,6 +133,7 @@ def create_app(
         canned.admin_router,
         stats_router,
         audit_router,
+        staff_router,
         chat_socket_router,
         staff_socket_router,
     ):

@@ -104,13 +104,19 @@ def migrate(revision: str) -> None:
     show_default=True,
 )
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_user(username: str, role: str, password_stdin: bool) -> None:
+@click.option(
+    "--display-name",
+    default=None,
+    help="The name customers see on this operator's replies (default: the username).",
+)
+def create_user(username: str, role: str, password_stdin: bool, display_name: str | None) -> None:
     """Create an account (staff accounts are made here, never through the API)."""
-    from pydantic import ValidationError
+    from pydantic import TypeAdapter, ValidationError
 
     from sunsupport.auth.accounts import create_account
     from sunsupport.auth.schemas import Credentials
     from sunsupport.core.security import PasswordHasher
+    from sunsupport.core.text import DisplayName
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -121,9 +127,16 @@ def create_user(username: str, role: str, password_stdin: bool) -> None:
     except ValidationError as exc:
         problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
         raise click.ClickException(problems) from exc
+    if display_name is not None:
+        try:
+            display_name = TypeAdapter(DisplayName).validate_python(display_name)
+        except ValidationError as exc:
+            raise click.ClickException(f"display name: {exc.errors()[0]['msg']}") from exc
     settings = get_settings()
     passwords = PasswordHasher(settings.argon2_profile)
-    created = _run(_with_database(lambda db: create_account(db, passwords, credentials, role)))
+    created = _run(
+        _with_database(lambda db: create_account(db, passwords, credentials, role, display_name))
+    )
     click.echo(f"created {role} {created.username} (id {created.id})")
 
 

@@ -199,8 +199,9 @@ async def test_delete_history_only_touches_that_session(
     client: httpx.AsyncClient, new_user
 ) -> None:
     user = await new_user()
-    first, second = await open_chat(client, user), await open_chat(client, user)
+    first = await open_chat(client, user)
     await post_message(client, user, first, "привет")
+    second = await open_chat(client, user)
     await post_message(client, user, second, "пока")
     response = await client.delete(f"/chat/history/{first}", headers=user["headers"])
     assert response.status_code == 204

@@ -58,7 +58,15 @@ async def test_the_bot_stays_silent_while_a_human_has_the_chat(
     during = await say(client, user, sid, "привет")
     assert during["answer"] is None
     history = (await client.get(f"/chat/history/{sid}", headers=user["headers"])).json()
-    assert [m["sender_type"] for m in history] == ["user", "bot", "user", "operator", "user"]
+    assert [m["sender_type"] for m in history] == [
+        "user",
+        "bot",
+        "user",
+        "system",
+        "operator",
+        "user",
+    ]
+    assert history[3]["event"] == "claimed" and history[4]["author_name"] == operator["username"]
 
 
 @pytest.mark.both_databases

@@ -37,9 +37,11 @@ async def test_purge_deletes_old_conversations_with_messages_and_inbox_items(
     app: FastAPI, client: httpx.AsyncClient, new_user
 ) -> None:
     user = await new_user()
-    old, recent, empty_old = [await open_chat(client, user) for _ in range(3)]
+    old = await open_chat(client, user)
     await say(client, user, old, "рецепт борща")
+    recent = await open_chat(client, user)
     await say(client, user, recent, "рецепт борща")
+    empty_old = await open_chat(client, user)  # one empty chat at a time: this one
     await age(app, old, 40)
     await age(app, empty_old, 31)
     db = app.state.db
@@ -64,7 +66,9 @@ async def test_purge_works_in_batches(
     monkeypatch.setattr(retention, "BATCH", 2)
     user = await new_user()
     for _ in range(5):
-        await age(app, await open_chat(client, user), 10)
+        sid = await open_chat(client, user)
+        await say(client, user, sid, "привет")
+        await age(app, sid, 10)
     report = await retention.purge(app.state.db, 5, trigger="test")
     assert report.conversations == 5
     assert await app.state.db.read(count_rows, ChatSession) == 0

@@ -19,11 +19,14 @@ from tests.support.servers import CLI, RunningServer
 PASSWORD = "sunshine-123"
 
 
-def create_staff(server: RunningServer, role: str = "operator") -> dict[str, str]:
+def create_staff(
+    server: RunningServer, role: str = "operator", display_name: str | None = None
+) -> dict[str, str]:
     """Staff accounts come from the command line, as an administrator would make them."""
     username = f"{role[:3]}{uuid.uuid4().hex[:8]}"
+    named = ["--display-name", display_name] if display_name else []
     subprocess.run(
-        [*CLI, "create-user", username, "--role", role, "--password-stdin"],
+        [*CLI, "create-user", username, "--role", role, "--password-stdin", *named],
         input=PASSWORD + "\n",
         text=True,
         env=server.env,

@@ -119,3 +119,55 @@ def test_the_accounts_migration_keeps_existing_look_alike_names_working(tmp_path
     skeletons = [key for _, key, _ in rows]
     assert skeletons[0] is not None and skeletons[2] is not None
     assert skeletons[1] is None  # looks like admin1: kept, without a skeleton of its own
+
+
+def test_conversations_migration_folds_existing_history_into_the_statistics(
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(sqlite_url(tmp_path / "stats.db"), tmp_path / "logs")
+    upgrade(settings, "0003")
+    db = sqlite3.connect(tmp_path / "stats.db")
+    db.execute(
+        "INSERT INTO users (id, username, username_key, hashed_password, created_at) "
+        "VALUES (1, 'Old', 'old', 'h', '2025-01-01 00:00:00')"
+    )
+    db.execute(
+        "INSERT INTO sessions (id, user_id, created_date, handed_off_at, waiting_since, "
+        "first_response_at, rating) VALUES ('s1', 1, '2025-01-01 00:00:00', "
+        "'2025-01-01 10:00:00', '2025-01-01 10:00:00', '2025-01-01 10:01:30', 4)"
+    )
+    db.executemany(
+        "INSERT INTO messages (session_id, sender_type, text, sent_at, intent, feedback) "
+        "VALUES ('s1', ?, 'x', ?, ?, ?)",
+        [
+            ("user", "2025-01-01 09:59:00", None, None),
+            ("bot", "2025-01-01 09:59:01", "fallback", -1),
+            ("operator", "2025-01-02 10:01:30", None, None),
+        ],
+    )
+    db.commit()
+    db.close()
+    upgrade(settings)
+    db = sqlite3.connect(tmp_path / "stats.db")
+    assert db.execute(
+        "SELECT day, user_messages, bot_messages, operator_messages, fallbacks, thumbs_down "
+        "FROM stats_daily ORDER BY day"
+    ).fetchall() == [("2025-01-01", 1, 1, 0, 1, 1), ("2025-01-02", 0, 0, 1, 0, 0)]
+    assert db.execute("SELECT day, intent, count FROM stats_daily_intents").fetchall() == [
+        ("2025-01-01", "fallback", 1)
+    ]
+    assert db.execute("SELECT * FROM stats_conversation_days").fetchall() == [("2025-01-01", "s1")]
+    assert db.execute(
+        "SELECT conversation_id, rating, round(first_response_seconds) FROM stats_conversations"
+    ).fetchall() == [("s1", 4, 90.0)]
+    # the wider sender CHECK is in force, and the old one comes back on the way down
+    db.execute(
+        "INSERT INTO messages (session_id, sender_type, text, sent_at) "
+        "VALUES ('s1', 'system', 'note', '2025-01-02 11:00:00')"
+    )
+    db.commit()
+    db.close()
+    downgrade(settings, "0003")
+    db = sqlite3.connect(tmp_path / "stats.db")
+    assert db.execute("SELECT count(*) FROM messages").fetchone() == (3,)
+    db.close()

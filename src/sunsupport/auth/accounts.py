@@ -10,10 +10,14 @@ from sunsupport.models import Role, User
 
 
 async def create_account(
-    db: Database, passwords: PasswordHasher, credentials: Credentials, role: str
+    db: Database,
+    passwords: PasswordHasher,
+    credentials: Credentials,
+    role: str,
+    display_name: str | None = None,
 ) -> User:
     return await service.register(
-        db, passwords, credentials.username, credentials.password, Role(role)
+        db, passwords, credentials.username, credentials.password, Role(role), display_name
     )
 
 

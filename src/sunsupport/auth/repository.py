@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import cast
 
@@ -46,7 +47,13 @@ def look_alike_exists(session: Session, username: str) -> bool:
     return bool(session.scalar(query))
 
 
-def add(session: Session, username: str, hashed_password: str, role: str = Role.USER) -> User:
+def add(
+    session: Session,
+    username: str,
+    hashed_password: str,
+    role: str = Role.USER,
+    display_name: str | None = None,
+) -> User:
     """A new account; a taken or look-alike name raises IntegrityError."""
     user = User(
         username=username,
@@ -54,6 +61,7 @@ def add(session: Session, username: str, hashed_password: str, role: str = Role.
         username_skeleton=skeleton(username),
         hashed_password=hashed_password,
         role=role,
+        display_name=display_name,
     )
     session.add(user)
     session.flush()
@@ -81,6 +89,17 @@ def replace_credentials(
 
 def delete_user(session: Session, user_id: int) -> None:
     session.execute(delete(User).where(User.id == user_id))
+
+
+def list_staff(session: Session, limit: int, offset: int) -> Sequence[User]:
+    query = (
+        select(User)
+        .where(User.role.in_(STAFF_ROLES))
+        .order_by(User.username_key)
+        .limit(limit)
+        .offset(offset)
+    )
+    return session.scalars(query).all()
 
 
 def touch(session: Session, user_id: int, now: datetime) -> None:

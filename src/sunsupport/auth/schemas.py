@@ -14,7 +14,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from sunsupport.auth.password_rules import MAX_LENGTH, MIN_LENGTH, check_password
-from sunsupport.core.text import CleanStr
+from sunsupport.core.text import CleanStr, DisplayName
 from sunsupport.core.usernames import NameProblem, check_characters, normalise
 
 
@@ -93,3 +93,18 @@ class MeOut(UserOut):
 class TokenOut(BaseModel):
     access_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105
+
+
+class StaffOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    username: str
+    role: Literal["operator", "admin"]
+    display_name: str | None = Field(description="Shown to customers; null: the username")
+
+
+class StaffNameIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: DisplayName | None = Field(description="1–64 characters; null: the username")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from loguru import logger
@@ -33,7 +34,12 @@ PRESENCE_RESOLUTION = timedelta(seconds=30)
 
 
 async def register(
-    db: Database, passwords: PasswordHasher, username: str, password: str, role: str = Role.USER
+    db: Database,
+    passwords: PasswordHasher,
+    username: str,
+    password: str,
+    role: str = Role.USER,
+    display_name: str | None = None,
 ) -> User:
     """A new account. Argon2 runs first, in its pool; the write is one short insert. A
     staff account (only the command line makes those) is recorded in the audit log."""
@@ -42,7 +48,7 @@ async def register(
     def write(session: Session) -> User:
         if repository.look_alike_exists(session, username):
             raise Conflict(NAME_LOOKS_TAKEN)
-        user = repository.add(session, username, hashed, role)
+        user = repository.add(session, username, hashed, role, display_name)
         if user.is_staff:
             target = audit.user_target(user.id)
             audit.record(session, audit.Action.STAFF_CREATED, actor=None, target=target, role=role)
@@ -169,6 +175,24 @@ async def set_role(db: Database, username: str, role: str) -> User:
             )
         user.role = Role(role)
         emit(session, user_channel(user.id), {"type": "user_changed", "user_id": user.id})
+        return user
+
+    return await db.write(change)
+
+
+async def list_staff(db: Database, limit: int, offset: int) -> Sequence[User]:
+    return await db.read(repository.list_staff, limit, offset)
+
+
+async def set_display_name(db: Database, user_id: int, display_name: str | None) -> User:
+    """The name customers see on a staff member's replies and handover notes from now on
+    (what was already sent keeps the name it was sent with)."""
+
+    def change(session: Session) -> User:
+        user = repository.get_by_id(session, user_id)
+        if user is None or not user.is_staff:
+            raise NotFound("No staff member with this id")
+        user.display_name = display_name
         return user
 
     return await db.write(change)

@@ -19,6 +19,8 @@ def message_payload(message: Message) -> Event:
         "text": message.text,
         "sent_at": message.sent_at.isoformat(),
         "feedback": message.feedback,
+        "author_name": message.author_name,
+        "event": message.event,
     }
 
 
@@ -54,6 +56,18 @@ def emit_message(session: Session, chat: ChatSession, message: Message) -> None:
 def emit_session(session: Session, chat: ChatSession) -> None:
     event = {"type": "session", "session": session_payload(chat)}
     emit(session, (session_channel(chat.id), STAFF_CHANNEL), event)
+
+
+def emit_withdrawn(session: Session, chat: ChatSession, reason: str) -> None:
+    """Tell the consoles that the customer took back a conversation that was with a
+    human (``reason``: ``cleared`` or ``deleted``): it leaves the queue."""
+    event = {"type": "withdrawn", "session_id": chat.id, "reason": reason}
+    emit(session, STAFF_CHANNEL, event)
+
+
+def emit_deleted(session: Session, chat: ChatSession) -> None:
+    """The customer's other tabs drop a deleted conversation."""
+    emit(session, session_channel(chat.id), {"type": "deleted", "session_id": chat.id})
 
 
 def _iso(value: datetime | None) -> str | None:

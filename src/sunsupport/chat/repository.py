@@ -46,6 +46,28 @@ def add_session(session: Session, chat: ChatSession) -> ChatSession:
     return chat
 
 
+def newest_empty_session(session: Session, user_id: int) -> ChatSession | None:
+    """The user's newest conversation without a single message."""
+    has_messages = select(Message.id).where(Message.session_id == ChatSession.id).exists()
+    query = (
+        select(ChatSession)
+        .where(
+            ChatSession.user_id == user_id,
+            ChatSession.last_message_at.is_(None),
+            ~has_messages,
+        )
+        .order_by(ChatSession.created_date.desc(), ChatSession.id.desc())
+        .limit(1)
+        .with_for_update()
+    )
+    return session.scalar(query)
+
+
+def delete_session(session: Session, chat: ChatSession) -> None:
+    session.delete(chat)
+    session.flush()
+
+
 def list_sessions(session: Session, user_id: int, limit: int, offset: int) -> Sequence[ChatSession]:
     query = (
         select(ChatSession)

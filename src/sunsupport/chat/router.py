@@ -18,6 +18,7 @@ from sunsupport.chat.schemas import (
     SessionDetail,
     SessionOut,
     SessionSummary,
+    SessionTitleIn,
 )
 from sunsupport.core.deps import DatabaseDep, LimiterDep, SettingsDep
 from sunsupport.core.errors import Forbidden, error_responses
@@ -90,6 +91,29 @@ async def get_session(chat: ReadableSession) -> SessionDetail:
     return SessionDetail.model_validate(chat)
 
 
+@router.patch(
+    "/session/{session_id}",
+    response_model=SessionSummary,
+    responses=error_responses(401, 403, 404, 413, 422),
+)
+async def rename_session(
+    session_id: SessionIdPath, body: SessionTitleIn, db: DatabaseDep, user: CurrentUser
+) -> SessionSummary:
+    """Rename one's own conversation (one line, 1–80 characters)."""
+    return SessionSummary.model_validate(await service.rename(db, user, session_id, body.title))
+
+
+@router.delete(
+    "/session/{session_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 403, 404, 422),
+)
+async def delete_session(session_id: SessionIdPath, db: DatabaseDep, user: CurrentUser) -> None:
+    """Delete one's own conversation with its messages; a handover under way ends (the
+    statistics keep their counts; the id is never given to another conversation)."""
+    await service.delete_session(db, user, session_id)
+
+
 @router.post(
     "/session/{session_id}/rating",
     response_model=RatingOut,
@@ -142,4 +166,5 @@ async def history(
     responses=error_responses(401, 403, 404, 422),
 )
 async def clear_history(session_id: SessionIdPath, db: DatabaseDep, user: CurrentUser) -> None:
+    """Delete the messages; a handover under way ends (the statistics keep their counts)."""
     await service.clear_history(db, user, session_id)

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sunsupport.core.text import OptionalText, Text
+from sunsupport.core.text import ChatTitle, OptionalText, Text
 
 SessionId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
 
@@ -84,7 +84,19 @@ class MessageOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    sender_type: Literal["user", "bot", "operator"]
+    sender_type: Literal["user", "bot", "operator", "system"]
     text: str
     sent_at: datetime
     feedback: Literal[1, -1] | None = None
+    author_name: str | None = Field(
+        default=None, description="The operator's name on operator messages and system notes."
+    )
+    event: Literal["claimed", "released", "resolved"] | None = Field(
+        default=None, description="On a system note: which change of hands it records."
+    )
+
+
+class SessionTitleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: ChatTitle

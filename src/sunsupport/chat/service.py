@@ -23,6 +23,7 @@ from sunsupport.core.timeutil import utcnow
 from sunsupport.core.uow import Database, on_commit
 from sunsupport.knowledge import service as knowledge
 from sunsupport.models import ChatSession, InboxReason, Message, SessionStatus, User
+from sunsupport.stats import service as stats
 
 TITLE_LENGTH = 80
 
@@ -91,7 +92,8 @@ def store_message(
     )
     chat.last_message_at = sent_at
     events.emit_message(session, chat, message)
-    on_commit(session, partial(metrics.record_message, sender_type))
+    if sender_type != "system":
+        on_commit(session, partial(metrics.record_message, sender_type))
     return message
 
 
@@ -112,6 +114,7 @@ class Deleted:
 def delete_conversations(session: Session, session_ids: Sequence[str]) -> Deleted:
     """Delete conversations with everything that quotes them: messages and inbox items."""
     inbox_items = knowledge.forget_conversations(session, session_ids)
+    stats.unlink_conversations(session, session_ids)
     conversations, messages = repository.delete_sessions(session, session_ids)
     return Deleted(conversations, messages, inbox_items)
 
@@ -152,10 +155,51 @@ def title_from(text: str) -> str:
 
 
 async def create_session(db: Database, user: User) -> ChatSession:
-    chat = ChatSession(
-        id=str(uuid.uuid4()), user_id=user.id, created_date=utcnow(), status=SessionStatus.BOT
-    )
-    return await db.write(repository.add_session, chat)
+    """A chat to write in: the user's newest empty chat if there is one (brought to the
+    top of the list), else a new one. "Новый чат" pressed three times is one chat."""
+
+    def write(session: Session) -> ChatSession:
+        now = utcnow()
+        empty = repository.newest_empty_session(session, user.id)
+        if empty is not None:
+            empty.created_date = now
+            repository.bump(session, empty)
+            return empty
+        chat = ChatSession(
+            id=str(uuid.uuid4()), user_id=user.id, created_date=now, status=SessionStatus.BOT
+        )
+        return repository.add_session(session, chat)
+
+    return await db.write(write)
+
+
+async def rename(db: Database, user: User, session_id: str, title: str) -> ChatSession:
+    def write(session: Session) -> ChatSession:
+        chat = owned_session(session, user, session_id, for_update=True)
+        chat.title = title
+        repository.bump(session, chat)
+        session.flush()
+        events.emit_session(session, chat)
+        return chat
+
+    return await db.write(write)
+
+
+async def delete_session(db: Database, user: User, session_id: str) -> None:
+    """Delete the conversation and its messages (the statistics keep their counts). One
+    that was with a human leaves the operators' queue."""
+
+    def write(session: Session) -> None:
+        chat = owned_session(session, user, session_id, for_update=True)
+        if chat.status in events.HUMAN_STATUSES:
+            events.emit_withdrawn(session, chat, "deleted")
+        repository.delete_messages(session, chat.id)
+        knowledge.forget_conversations(session, [chat.id])
+        stats.unlink_conversations(session, [chat.id])
+        repository.delete_session(session, chat)
+        events.emit_deleted(session, chat)
+
+    await db.write(write)
 
 
 async def list_sessions(db: Database, user: User, limit: int, offset: int) -> Sequence[ChatSession]:
@@ -202,6 +246,7 @@ async def set_feedback(db: Database, user: User, message_id: int, value: int) ->
         chat = owned_session(session, user, message.session_id)
         if message.sender_type != "bot":
             raise Unprocessable("Feedback is only for bot answers")
+        stats.count_feedback(session, chat.id, message.sent_at, message.feedback, value)
         message.feedback = value
         if value < 0:
             question = repository.previous_user_message(session, chat.id, message.id)
@@ -229,6 +274,7 @@ async def rate(
             raise Conflict("Only a resolved conversation can be rated")
         chat.rating = rating
         chat.rating_comment = comment or None
+        stats.count_rating(session, chat.id, rating)
         repository.bump(session, chat)
         return chat
 
@@ -236,13 +282,20 @@ async def rate(
 
 
 async def clear_history(db: Database, user: User, session_id: str) -> None:
+    """Delete the messages (the statistics keep their counts). A handover under way ends:
+    the conversation leaves the queue and is the bot's again, and the consoles are told."""
+
     def write(session: Session) -> None:
         chat = owned_session(session, user, session_id, for_update=True)
+        if chat.status in events.HUMAN_STATUSES:
+            events.emit_withdrawn(session, chat, "cleared")
         repository.delete_messages(session, chat.id)
         knowledge.forget_conversations(session, [chat.id])
         chat.title = None
         chat.bot_state = None
         chat.last_message_at = None
+        chat.status = SessionStatus.BOT
+        chat.assignee_id = None
         repository.bump(session, chat)
         session.flush()
         events.emit_session(session, chat)

@@ -38,6 +38,7 @@ from sunsupport.core.uow import Database, on_commit
 from sunsupport.knowledge import service as knowledge
 from sunsupport.knowledge.runner import BotRunner
 from sunsupport.models import ChatSession, InboxReason, Message, SessionStatus, User
+from sunsupport.stats import service as stats
 
 HANDOFF_INTENT = "operator"
 MAX_ATTEMPTS = 20
@@ -174,6 +175,11 @@ def _store(session: Session, turn: _Turn) -> PostedMessage:
             setattr(chat, name, value)
         events.emit_session(session, chat)
         on_commit(session, metrics.record_handoff)
+        stats.count_handoff(session, chat.id, turn.sent_at)
+    answered = None
+    if answer is not None and reply is not None:
+        answered = (answer.sent_at, reply.intent, reply.intent == FALLBACK)
+    stats.count_turn(session, chat.id, turn.sent_at, answered)
     on_commit(session, partial(metrics.record_message, "user"))
     if answer is not None and reply is not None:
         chat.bot_state = values["bot_state"]

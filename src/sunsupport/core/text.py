@@ -66,3 +66,24 @@ def _absent_if_blank(value: Any) -> Any:
 
 OptionalText = Annotated[Text | None, BeforeValidator(_absent_if_blank)]
 """An optional text: empty or invisible counts as absent."""
+
+
+def _one_line(value: Any) -> Any:
+    tidied = _tidy(value)
+    return " ".join(tidied.split()) if isinstance(tidied, str) else tidied
+
+
+ChatTitle = Annotated[
+    str,
+    BeforeValidator(_one_line),
+    StringConstraints(min_length=1, max_length=80),
+    AfterValidator(_check_text),
+]
+"""A chat's title: one visible line (whitespace runs, newlines included, become a space)."""
+DisplayName = Annotated[
+    str,
+    BeforeValidator(_one_line),
+    StringConstraints(min_length=1, max_length=64),
+    AfterValidator(_check_text),
+]
+"""The name a staff member shows customers: one visible line."""

@@ -28,11 +28,17 @@ class User(Base):
     username_skeleton: Mapped[str | None] = mapped_column(String(255), unique=True)
     hashed_password: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    display_name: Mapped[str | None] = mapped_column(String(64))
+    """Staff: the name customers see on replies and handover notes (else the username)."""
     role: Mapped[str] = mapped_column(String(16), default=Role.USER, server_default=Role.USER)
     last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """Staff only: when the operator last used the console (decides "on the way" vs "queued")."""
     token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """Carried by every token as ``tv``; bumping it revokes every token issued before."""
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name or self.username
 
     @property
     def is_staff(self) -> bool:

@@ -19,6 +19,8 @@ from sunsupport.core.timeutil import utcnow
 from sunsupport.core.uow import Database
 from sunsupport.models import ChatSession, Message, Role, SessionStatus, User
 from sunsupport.operator import repository
+from sunsupport.operator.notes import HandoverEvent, handover_note
+from sunsupport.stats import service as stats
 
 
 def queue_of(session: Session, operator: User) -> Sequence[tuple[ChatSession, str]]:
@@ -42,6 +44,7 @@ async def claim(db: Database, operator: User, session_id: str) -> ChatSession:
             raise Conflict("The conversation is not waiting for an operator")
         session.refresh(chat)
         events.emit_session(session, chat)
+        _note(session, chat, operator, "claimed")
         return chat
 
     return await db.write(write)
@@ -51,8 +54,18 @@ async def reply(db: Database, operator: User, session_id: str, text: str) -> Mes
     def write(session: Session) -> Message:
         chat = _assigned(session, operator, session_id)
         now = utcnow()
-        message = chats.store_message(session, chat, "operator", text, now, author_id=operator.id)
-        if chat.first_response_at is None:
+        message = chats.store_message(
+            session,
+            chat,
+            "operator",
+            text,
+            now,
+            author_id=operator.id,
+            author_name=operator.shown_name,
+        )
+        first = chat.first_response_at is None
+        stats.count_operator_reply(session, chat.id, now, chat.waiting_since if first else None)
+        if first:
             chat.first_response_at = now
         chat.version += 1
         return message
@@ -65,6 +78,7 @@ async def release(db: Database, operator: User, session_id: str) -> ChatSession:
 
     def write(session: Session) -> ChatSession:
         chat = _assigned(session, operator, session_id)
+        _note(session, chat, operator, "released")  # while staff still hear the chat
         chat.status = SessionStatus.BOT
         chat.assignee_id = None
         chat.version += 1
@@ -83,6 +97,7 @@ async def resolve(db: Database, operator: User, session_id: str) -> ChatSession:
             raise Conflict("The conversation is with the bot; nobody asked for a human")
         if chat.status == SessionStatus.OPEN:
             _check_assignee(chat, operator)
+        _note(session, chat, operator, "resolved")
         chat.status = SessionStatus.RESOLVED
         chat.resolved_at = utcnow()
         chat.version += 1
@@ -90,6 +105,22 @@ async def resolve(db: Database, operator: User, session_id: str) -> ChatSession:
         return chat
 
     return await db.write(write)
+
+
+def _note(session: Session, chat: ChatSession, operator: User, event: HandoverEvent) -> None:
+    """A system note in the timeline: who took the chat, gave it back or closed it."""
+    name = operator.shown_name
+    text = handover_note(event, name)
+    chats.store_message(
+        session,
+        chat,
+        "system",
+        text,
+        utcnow(),
+        author_id=operator.id,
+        author_name=name,
+        event=event,
+    )
 
 
 def _assigned(session: Session, operator: User, session_id: str) -> ChatSession:

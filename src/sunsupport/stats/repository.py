@@ -1,112 +1,186 @@
-"""The statistics queries: each one aggregate over messages or conversations in a range."""
+"""Every query on the statistics tables: folding changes in (upserts) and reading ranges.
+
+The upserts are one statement each (``INSERT … ON CONFLICT DO UPDATE``), built once per
+dialect; SQLite and PostgreSQL spell them alike.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import Insert, Table, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from sunsupport.bot import FALLBACK
-from sunsupport.models import ChatSession, Message
+from sunsupport.models import ConversationDay, ConversationFacts, DailyCounts, DailyIntent
+
+COUNTERS = (
+    "user_messages",
+    "bot_messages",
+    "operator_messages",
+    "fallbacks",
+    "thumbs_up",
+    "thumbs_down",
+)
+_DAILY = cast(Table, DailyCounts.__table__)
+_INTENTS = cast(Table, DailyIntent.__table__)
+_DAYS = cast(Table, ConversationDay.__table__)
+_FACTS = cast(Table, ConversationFacts.__table__)
 
 
-def _in_range(start: datetime, end: datetime) -> ColumnElement[bool]:
-    return Message.sent_at.between(start, end)
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
 
 
-def messages_by_sender(session: Session, start: datetime, end: datetime) -> dict[str, int]:
-    rows = session.execute(
-        select(Message.sender_type, func.count())
-        .where(_in_range(start, end))
-        .group_by(Message.sender_type)
+@cache
+def _insert(dialect: str, table: Table) -> Any:
+    """The dialect's INSERT, which has ``on_conflict_do_update``/``…_nothing``."""
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+@cache
+def _add_counts_statement(dialect: str) -> Insert:
+    insert = _insert(dialect, _DAILY)
+    return cast(
+        Insert,
+        insert.on_conflict_do_update(
+            index_elements=["day", "bucket"],
+            set_={name: _DAILY.c[name] + insert.excluded[name] for name in COUNTERS},
+        ),
     )
-    return {sender: count for sender, count in rows.all()}
 
 
-def bot_answer_figures(session: Session, start: datetime, end: datetime) -> tuple[int, int, int]:
-    """(fallbacks, 👍, 👎) among the bot's answers."""
-    bot_rows = select(Message).where(_in_range(start, end), Message.sender_type == "bot").subquery()
-    fallbacks, ups, downs = (
+@cache
+def _add_intent_statement(dialect: str) -> Insert:
+    insert = _insert(dialect, _INTENTS)
+    return cast(
+        Insert,
+        insert.on_conflict_do_update(
+            index_elements=["day", "intent"], set_={"count": _INTENTS.c.count + 1}
+        ),
+    )
+
+
+@cache
+def _conversation_day_statement(dialect: str) -> Insert:
+    return cast(Insert, _insert(dialect, _DAYS).on_conflict_do_nothing())
+
+
+@cache
+def _facts_statement(dialect: str, columns: frozenset[str], keep_first: bool) -> Insert:
+    """Set ``columns`` of a conversation's facts; ``keep_first`` keeps values already set."""
+    insert = _insert(dialect, _FACTS)
+    values = {
+        name: func.coalesce(_FACTS.c[name], insert.excluded[name])
+        if keep_first
+        else insert.excluded[name]
+        for name in columns
+    }
+    return cast(
+        Insert, insert.on_conflict_do_update(index_elements=["conversation_id"], set_=values)
+    )
+
+
+def add_counts(session: Session, day: date, bucket: int, deltas: dict[str, int]) -> None:
+    row = {"day": day, "bucket": bucket, **dict.fromkeys(COUNTERS, 0), **deltas}
+    session.execute(_add_counts_statement(_dialect(session)), row)
+
+
+def add_intent(session: Session, day: date, intent: str) -> None:
+    session.execute(
+        _add_intent_statement(_dialect(session)), {"day": day, "intent": intent, "count": 1}
+    )
+
+
+def mark_conversation_day(session: Session, day: date, conversation_id: str) -> None:
+    params = {"day": day, "conversation_id": conversation_id}
+    session.execute(_conversation_day_statement(_dialect(session)), params)
+
+
+def set_facts(
+    session: Session, conversation_id: str, values: dict[str, Any], *, keep_first: bool = False
+) -> None:
+    statement = _facts_statement(_dialect(session), frozenset(values), keep_first)
+    session.execute(statement, {"conversation_id": conversation_id, **values})
+
+
+def rekey_conversation(session: Session, conversation_id: str, new_id: str) -> None:
+    for model in (ConversationDay, ConversationFacts):
         session.execute(
-            select(
-                func.count().filter(bot_rows.c.intent == FALLBACK),
-                func.count().filter(bot_rows.c.feedback == 1),
-                func.count().filter(bot_rows.c.feedback == -1),
-            )
+            update(model)
+            .where(model.conversation_id == conversation_id)
+            .values(conversation_id=new_id)
+            .execution_options(synchronize_session=False)
+        )
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def counter_totals(session: Session, first: date, last: date) -> dict[str, int]:
+    row = session.execute(
+        select(*(func.coalesce(func.sum(_DAILY.c[n]), 0) for n in COUNTERS)).where(
+            _DAILY.c.day.between(first, last)
         )
     ).one()
-    return fallbacks, ups, downs
+    return {name: int(value) for name, value in zip(COUNTERS, row, strict=True)}
 
 
-def conversation_figures(
-    session: Session, start: datetime, end: datetime
-) -> tuple[int, int, int, int]:
+def conversation_figures(session: Session, first: date, last: date) -> tuple[int, int, int, int]:
     """(conversations, handed off, rated, sum of ratings) over the conversations with at
-    least one user message in the range."""
+    least one customer message in the range."""
     active = (
-        select(Message.session_id)
-        .where(_in_range(start, end), Message.sender_type == "user")
+        select(_DAYS.c.conversation_id)
+        .where(_DAYS.c.day.between(first, last))
         .distinct()
         .subquery()
     )
-    conv = select(ChatSession).join(active, active.c.session_id == ChatSession.id).subquery()
-    total, handed_off, rated, rating_sum = (
-        session.execute(
-            select(
-                func.count(),
-                func.count(conv.c.handed_off_at),
-                func.count(conv.c.rating),
-                func.coalesce(func.sum(conv.c.rating), 0),
-            )
-        )
-    ).one()
-    return total, handed_off, rated, rating_sum
+    query = select(
+        func.count(),
+        func.count(_FACTS.c.handed_off_at),
+        func.count(_FACTS.c.rating),
+        func.coalesce(func.sum(_FACTS.c.rating), 0),
+    ).select_from(active.outerjoin(_FACTS, _FACTS.c.conversation_id == active.c.conversation_id))
+    total, handed_off, rated, rating_sum = session.execute(query).one()
+    return int(total), int(handed_off), int(rated), int(rating_sum)
 
 
-def first_response_waits(
-    session: Session, start: datetime, end: datetime
-) -> list[tuple[datetime, datetime]]:
-    """(asked for a human, first operator reply) of conversations answered in the range."""
-    rows = session.execute(
-        select(ChatSession.waiting_since, ChatSession.first_response_at).where(
-            ChatSession.first_response_at.between(start, end),
-            ChatSession.waiting_since.is_not(None),
+def first_response_seconds(session: Session, start: datetime, end: datetime) -> list[float]:
+    """Seconds from asking for a human to the first operator reply, of the conversations
+    first answered in the range."""
+    rows = session.scalars(
+        select(_FACTS.c.first_response_seconds).where(
+            _FACTS.c.first_response_at.between(start, end),
+            _FACTS.c.first_response_seconds.is_not(None),
         )
     )
-    # Both columns are nullable, but the WHERE clause already leaves out NULLs.
-    return [
-        (waited, answered)
-        for waited, answered in rows.all()
-        if waited is not None and answered is not None
-    ]
+    return [float(value) for value in rows.all()]
 
 
-def top_intents(
-    session: Session, start: datetime, end: datetime, limit: int
-) -> list[tuple[str, int]]:
+def top_intents(session: Session, first: date, last: date, limit: int) -> list[tuple[str, int]]:
+    total = func.sum(_INTENTS.c.count)
     rows = session.execute(
-        select(Message.intent, func.count().label("n"))
-        .where(_in_range(start, end), Message.sender_type == "bot", Message.intent.is_not(None))
-        .group_by(Message.intent)
-        .order_by(func.count().desc(), Message.intent)
+        select(_INTENTS.c.intent, total)
+        .where(_INTENTS.c.day.between(first, last))
+        .group_by(_INTENTS.c.intent)
+        .order_by(total.desc(), _INTENTS.c.intent)
         .limit(limit)
     )
-    return [(intent, n) for intent, n in rows.all() if intent is not None]  # NULLs left out above
+    return [(intent, int(n)) for intent, n in rows.all()]
 
 
-def daily_counts(session: Session, start: datetime, end: datetime) -> list[tuple[date, int, int]]:
-    """(day, all messages, operator messages) per UTC day."""
-    # SQLite stores datetimes as text (CAST AS DATE would give the year); date() works on
-    # both, and PostgreSQL sessions run in UTC (see core/db.py).
-    day = func.date(Message.sent_at)
+def daily_counts(session: Session, first: date, last: date) -> list[tuple[date, int, int]]:
+    """(day, all messages, operator messages) per UTC day that had any."""
+    everything = _DAILY.c.user_messages + _DAILY.c.bot_messages + _DAILY.c.operator_messages
     rows = session.execute(
-        select(day, func.count(), func.count(case((Message.sender_type == "operator", 1))))
-        .where(_in_range(start, end))
-        .group_by(day)
-        .order_by(day)
+        select(_DAILY.c.day, func.sum(everything), func.sum(_DAILY.c.operator_messages))
+        .where(_DAILY.c.day.between(first, last))
+        .group_by(_DAILY.c.day)
+        .order_by(_DAILY.c.day)
     )
-    return [(_as_date(d), n, ops) for d, n, ops in rows.all()]
+    return [(_as_date(d), int(n), int(ops)) for d, n, ops in rows.all() if n]
 
 
 def _as_date(value: date | str) -> date:

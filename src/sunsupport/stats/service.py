@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import statistics
+import uuid
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from sunsupport.core.errors import Unprocessable
+from sunsupport.models import STATS_BUCKETS
 from sunsupport.stats import repository
 
 TOP_INTENTS = 10
@@ -59,36 +63,111 @@ def _ratio(part: int, whole: int) -> float | None:
 
 
 def compute(session: Session, start: datetime, end: datetime) -> Stats:
-    """Every figure, in one read unit (so they agree with each other)."""
+    """Every figure, in one read unit (so they agree with each other). Counts are read
+    from the daily aggregates of the UTC days the range touches."""
+    first, last = _aware(start).astimezone(UTC).date(), _aware(end).astimezone(UTC).date()
     stats = Stats()
-    counts = repository.messages_by_sender(session, start, end)
-    stats.user_messages = counts.get("user", 0)
-    stats.bot_messages = counts.get("bot", 0)
-    stats.operator_messages = counts.get("operator", 0)
-    stats.messages = sum(counts.values())
+    counts = repository.counter_totals(session, first, last)
+    stats.user_messages = counts["user_messages"]
+    stats.bot_messages = counts["bot_messages"]
+    stats.operator_messages = counts["operator_messages"]
+    stats.messages = stats.user_messages + stats.bot_messages + stats.operator_messages
+    stats.thumbs_up, stats.thumbs_down = counts["thumbs_up"], counts["thumbs_down"]
+    stats.fallback_rate = _ratio(counts["fallbacks"], stats.bot_messages)
 
-    fallbacks, stats.thumbs_up, stats.thumbs_down = repository.bot_answer_figures(
-        session, start, end
-    )
-    stats.fallback_rate = _ratio(fallbacks, stats.bot_messages)
-
-    total, handed_off, rated, rating_sum = repository.conversation_figures(session, start, end)
+    total, handed_off, rated, rating_sum = repository.conversation_figures(session, first, last)
     stats.conversations = total
     stats.handoff_rate = _ratio(handed_off, total)
     stats.self_service_rate = _ratio(total - handed_off, total)
     stats.ratings = rated
     stats.average_rating = round(rating_sum / rated, 2) if rated else None
 
-    seconds = [
-        (answered - waited).total_seconds()
-        for waited, answered in repository.first_response_waits(session, start, end)
-        if answered >= waited
-    ]
+    seconds = repository.first_response_seconds(session, start, end)
     stats.median_first_response_seconds = round(statistics.median(seconds), 1) if seconds else None
 
-    stats.top_intents = repository.top_intents(session, start, end, TOP_INTENTS)
-    stats.daily = repository.daily_counts(session, start, end)
+    stats.top_intents = repository.top_intents(session, first, last, TOP_INTENTS)
+    stats.daily = repository.daily_counts(session, first, last)
     return stats
+
+
+# --- folding what happens into the aggregates (inside the unit of work that does it) ---
+
+
+def _day(at: datetime) -> date:
+    return _aware(at).astimezone(UTC).date()
+
+
+def _bucket(conversation_id: str) -> int:
+    return zlib.crc32(conversation_id.encode()) % STATS_BUCKETS
+
+
+def count_turn(
+    session: Session,
+    conversation_id: str,
+    sent_at: datetime,
+    answer: tuple[datetime, str, bool] | None,
+) -> None:
+    """A customer message and, if the bot answered, ``(answered_at, intent, fallback)``."""
+    bucket = _bucket(conversation_id)
+    day = _day(sent_at)
+    repository.mark_conversation_day(session, day, conversation_id)
+    if answer is None:
+        repository.add_counts(session, day, bucket, {"user_messages": 1})
+        return
+    answered_at, intent, fallback = answer
+    if _day(answered_at) == day:
+        repository.add_counts(
+            session,
+            day,
+            bucket,
+            {"user_messages": 1, "bot_messages": 1, "fallbacks": int(fallback)},
+        )
+    else:  # the answer came after midnight
+        repository.add_counts(session, day, bucket, {"user_messages": 1})
+        repository.add_counts(
+            session, _day(answered_at), bucket, {"bot_messages": 1, "fallbacks": int(fallback)}
+        )
+    repository.add_intent(session, _day(answered_at), intent)
+
+
+def count_handoff(session: Session, conversation_id: str, at: datetime) -> None:
+    """The customer asked for a human (only the first time counts)."""
+    repository.set_facts(session, conversation_id, {"handed_off_at": at}, keep_first=True)
+
+
+def count_operator_reply(
+    session: Session, conversation_id: str, at: datetime, waiting_since: datetime | None
+) -> None:
+    """An operator's message; the first one after a handoff also times the response."""
+    repository.add_counts(session, _day(at), _bucket(conversation_id), {"operator_messages": 1})
+    if waiting_since is not None:
+        seconds = max(0.0, (at - waiting_since).total_seconds())
+        values = {"first_response_at": at, "first_response_seconds": seconds}
+        repository.set_facts(session, conversation_id, values)
+
+
+def count_feedback(
+    session: Session, conversation_id: str, answered_at: datetime, old: int | None, new: int
+) -> None:
+    """👍/👎 on an answer (counted on the answer's day); changing one's mind moves it."""
+    if old == new:
+        return
+    deltas = {"thumbs_up" if new > 0 else "thumbs_down": 1}
+    if old is not None:
+        deltas["thumbs_up" if old > 0 else "thumbs_down"] = -1
+    repository.add_counts(session, _day(answered_at), _bucket(conversation_id), deltas)
+
+
+def count_rating(session: Session, conversation_id: str, rating: int) -> None:
+    repository.set_facts(session, conversation_id, {"rating": rating})
+
+
+def unlink_conversations(session: Session, conversation_ids: Sequence[str]) -> None:
+    """The conversations were deleted: their figures stay, under new random ids, so
+    nothing left in the statistics can be matched to the deleted conversations (whose
+    ids the user, or anyone who saw them, may know)."""
+    for conversation_id in conversation_ids:
+        repository.rekey_conversation(session, conversation_id, str(uuid.uuid4()))
 
 
 def _aware(value: datetime) -> datetime:
