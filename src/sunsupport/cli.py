@@ -234,18 +234,43 @@ def bot() -> None:
 
 
 @bot.command("eval")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def bot_eval(file: Path) -> None:
-    """Measure the bot on a JSONL file of {"text", "intent"} rows."""
-    from sunsupport.bot import load_bot
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--cv",
+    "folds",
+    type=click.IntRange(2, 20),
+    default=None,
+    help="Also cross-validate on the knowledge base's own examples (stratified K-fold): "
+    "accuracy, macro-F1, out-of-scope precision/recall, worst confusions, tuned policy.",
+)
+def bot_eval(file: Path | None, folds: int | None) -> None:
+    """Measure the bot on a JSONL file of {"text", "intent"} rows, and/or by --cv K."""
     from sunsupport.bot.evaluation import EvalDataError, evaluate, read_jsonl
+    from sunsupport.bot.kb import KnowledgeBaseError, load_knowledge_base
 
+    if file is None and folds is None:
+        raise click.UsageError("give a FILE, --cv K, or both")
+    kb_path = get_settings().kb_path
     try:
-        rows = read_jsonl(file)
-    except EvalDataError as exc:
+        knowledge = load_knowledge_base(kb_path)
+    except KnowledgeBaseError as exc:
         raise click.ClickException(str(exc)) from exc
-    report = evaluate(load_bot(get_settings().kb_path), rows)
-    click.echo(report.format())
+    if file is not None:
+        from sunsupport.bot import KnowledgeBot
+
+        try:
+            rows = read_jsonl(file)
+        except EvalDataError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(evaluate(KnowledgeBot(knowledge), rows).format())
+    if folds is not None:
+        from sunsupport.bot.calibration import cross_validate
+
+        if file is not None:
+            click.echo("")
+        click.echo(cross_validate(knowledge, folds).format())
 
 
 if __name__ == "__main__":

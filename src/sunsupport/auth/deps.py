@@ -49,6 +49,8 @@ async def _user(connection: HTTPConnection, claims: TokenClaims) -> User:
     # "sign out everywhere" in one process revokes the token in all of them at once.
     if user.token_version != claims.token_version:
         raise Unauthorized(service.TOKEN_REVOKED)
+    if claims.visitor and not user.is_visitor:
+        raise Unauthorized("The visitor has registered; log in")
     return user
 
 
@@ -60,6 +62,14 @@ async def socket_user(websocket: WebSocket, token: str | None) -> tuple[User, da
         return await _user(websocket, claims), claims.expires_at
     except Unauthorized:
         await socket.close(websocket, socket.NOT_AUTHENTICATED, "Not authenticated")
+        return None
+
+
+def optional_claims(connection: HTTPConnection, token: str | None) -> TokenClaims | None:
+    """The claims of a token that may be absent or bad (registration accepts any)."""
+    try:
+        return _claims(connection, token)
+    except Unauthorized:
         return None
 
 

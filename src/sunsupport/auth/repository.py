@@ -115,3 +115,42 @@ def touch(session: Session, user_id: int, now: datetime) -> None:
 def staff_active_since(session: Session, since: datetime) -> bool:
     query = select(exists().where(User.role.in_(STAFF_ROLES), User.last_active_at >= since))
     return bool(session.scalar(query))
+
+
+def add_visitor(session: Session, username: str, display_name: str) -> User:
+    """A passwordless visitor account; a taken generated name raises IntegrityError."""
+    user = User(
+        username=username,
+        username_key=username_key(username),
+        hashed_password=None,
+        role=Role.VISITOR,
+        display_name=display_name,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def update_profile(session: Session, user_id: int, values: dict[str, str | None]) -> User | None:
+    user = session.get(User, user_id)
+    if user is None:
+        return None
+    for name, value in values.items():
+        setattr(user, name, value)
+    session.flush()
+    return user
+
+
+def become_user(session: Session, user_id: int, username: str, hashed_password: str) -> User | None:
+    """Turn a visitor into a registered user, keeping its id (and so its chats); None if
+    the account is no longer a visitor. A taken name raises IntegrityError."""
+    user = session.get(User, user_id, with_for_update=True)
+    if user is None or user.role != Role.VISITOR:
+        return None
+    user.username = username
+    user.username_key = username_key(username)
+    user.username_skeleton = skeleton(username)
+    user.hashed_password = hashed_password
+    user.role = Role.USER
+    session.flush()
+    return user

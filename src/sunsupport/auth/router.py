@@ -2,26 +2,37 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from sunsupport.auth import service
-from sunsupport.auth.deps import AddressTurn, CurrentUser, LoginGates
+from sunsupport.auth.deps import AddressTurn, CurrentUser, LoginGates, optional_claims
 from sunsupport.auth.schemas import (
     Credentials,
     LoginIn,
     MeOut,
     PasswordChangeIn,
+    ProfileIn,
     TokenOut,
     UserOut,
+    VisitorTokenOut,
 )
-from sunsupport.core.deps import ClientAddress, DatabaseDep, LimiterDep, PasswordsDep, SettingsDep
+from sunsupport.core.deps import (
+    ClientAddress,
+    DatabaseDep,
+    LimiterDep,
+    PasswordsDep,
+    SettingsDep,
+    TokenDep,
+)
 from sunsupport.core.errors import error_responses
 from sunsupport.core.security import create_access_token
+from sunsupport.models import User
 
 router = APIRouter(prefix="/auth", tags=["auth"], responses=error_responses(503))
 
 TOO_MANY_REGISTRATIONS = "Too many registrations from this address; try again later"
+TOO_MANY_VISITORS = "Too many new visitors from this address; try again later"
 
 
 @router.post(
@@ -33,14 +44,47 @@ TOO_MANY_REGISTRATIONS = "Too many registrations from this address; try again la
 )
 async def register(
     body: Credentials,
+    request: Request,
     db: DatabaseDep,
     passwords: PasswordsDep,
     limiter: LimiterDep,
     client: ClientAddress,
+    token: TokenDep,
 ) -> UserOut:
+    """A new account. Sent with a visitor's token (``Authorization: Bearer``), the visitor
+    becomes this user and keeps their conversations; any other token is ignored."""
     await limiter.hit(limiter.registrations, f"addr:{client}", TOO_MANY_REGISTRATIONS)
-    user = await service.register(db, passwords, body.username, body.password)
+    claims = optional_claims(request, token)
+    if claims is not None and claims.visitor:
+        user = await service.become_user(
+            db, passwords, claims.user_id, body.username, body.password
+        )
+    else:
+        user = await service.register(db, passwords, body.username, body.password)
     return UserOut.model_validate(user)
+
+
+@router.post(
+    "/visitor",
+    status_code=status.HTTP_201_CREATED,
+    response_model=VisitorTokenOut,
+    responses=error_responses(429),
+    dependencies=[AddressTurn],
+)
+async def visitor(
+    db: DatabaseDep, settings: SettingsDep, limiter: LimiterDep, client: ClientAddress
+) -> VisitorTokenOut:
+    """Chat without registering (the widget): a passwordless visitor account and its
+    token, valid ``VISITOR_TOKEN_EXPIRE_DAYS``."""
+    await limiter.hit(limiter.visitors, f"addr:{client}", TOO_MANY_VISITORS)
+    user = await service.create_visitor(db)
+    token = create_access_token(
+        user.id,
+        settings.secret_key or "",
+        settings.visitor_token_expire_days * 24 * 60,
+        visitor=True,
+    )
+    return VisitorTokenOut(access_token=token, username=user.username, display_name=user.shown_name)
 
 
 @router.post(
@@ -86,7 +130,30 @@ async def token(
 
 @router.get("/me", response_model=MeOut, responses=error_responses(401, 429))
 async def me(user: CurrentUser) -> MeOut:
-    return MeOut.model_validate(user)
+    return _me(user)
+
+
+@router.patch("/me", response_model=MeOut, responses=error_responses(401, 413, 422, 429))
+async def update_me(body: ProfileIn, db: DatabaseDep, user: CurrentUser) -> MeOut:
+    """Change the display name and/or the email (users and visitors; only the fields
+    sent). Operators see both in the console; replies are emailed to the address."""
+    values = body.model_dump(include=body.model_fields_set)
+    if "email" in values and values["email"] is not None:
+        values["email"] = str(values["email"])
+    changed = await service.update_profile(db, user, values) if values else user
+    return _me(changed)
+
+
+def _me(user: User) -> MeOut:
+    return MeOut.model_validate(
+        {
+            "id": user.id,
+            "username": user.username,
+            "role": user.role,
+            "display_name": user.shown_name,
+            "email": user.email,
+        }
+    )
 
 
 @router.post(

@@ -7,6 +7,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    EmailStr,
     Field,
     ValidationInfo,
     field_validator,
@@ -87,7 +88,32 @@ class UserOut(BaseModel):
 
 
 class MeOut(UserOut):
-    role: Literal["user", "operator", "admin"]
+    role: Literal["user", "operator", "admin", "visitor"]
+    display_name: str = Field(description="The name people see; the username unless set")
+    email: str | None
+
+
+def _blank_is_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+class ProfileIn(BaseModel):
+    """Only the fields sent change; ``email: null`` (or empty) removes the address,
+    ``display_name: null`` goes back to the username."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: DisplayName | None = None
+    email: Annotated[EmailStr | None, BeforeValidator(_blank_is_none)] = Field(
+        default=None, max_length=254
+    )
+
+
+class VisitorTokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105
+    username: str
+    display_name: str
 
 
 class TokenOut(BaseModel):

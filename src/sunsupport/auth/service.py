@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import re
+import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -28,6 +30,8 @@ TOKEN_REVOKED = "Token revoked: the password was changed or every session was si
 NAME_TAKEN = "Username is already taken"
 NAME_LOOKS_TAKEN = "Username is already taken: it looks the same as an existing one"
 TOO_MANY_FAILURES = "Too many failed login attempts; try again later"
+VISITOR_NAME_ATTEMPTS = 5
+GENERATED_NAME = re.compile(r"^Гость \d{4}$")
 # Presence is written at most this often per staff member: a busy console is not a
 # write storm.
 PRESENCE_RESOLUTION = timedelta(seconds=30)
@@ -58,6 +62,55 @@ async def register(
         return await db.write(write)
     except IntegrityError as exc:  # the name (in any case), or its look-alike, is taken
         raise Conflict(NAME_TAKEN) from exc
+
+
+async def become_user(
+    db: Database, passwords: PasswordHasher, visitor_id: int, username: str, password: str
+) -> User:
+    """A visitor registers: the same account (its chats, its email) gets a name and a
+    password. If the account is no longer a visitor, this is a plain registration."""
+    hashed = await passwords.hash(password)
+
+    def write(session: Session) -> User:
+        if repository.look_alike_exists(session, username):
+            raise Conflict(NAME_LOOKS_TAKEN)
+        user = repository.become_user(session, visitor_id, username, hashed)
+        if user is None:
+            return repository.add(session, username, hashed)
+        if user.display_name and GENERATED_NAME.match(user.display_name):
+            user.display_name = None  # «Гость 4821» was ours, not theirs
+        emit(session, user_channel(user.id), {"type": "user_changed", "user_id": user.id})
+        return user
+
+    try:
+        return await db.write(write)
+    except IntegrityError as exc:
+        raise Conflict(NAME_TAKEN) from exc
+
+
+async def create_visitor(db: Database) -> User:
+    """A passwordless account for the widget, with a generated name («Гость 4821»)."""
+    for attempt in range(VISITOR_NAME_ATTEMPTS):
+        username = f"guest_{secrets.token_hex(6)}"
+        display_name = f"Гость {1000 + secrets.randbelow(9000)}"
+        try:
+            return await db.write(repository.add_visitor, username, display_name)
+        except IntegrityError:  # 48 random bits collided: try another name
+            if attempt == VISITOR_NAME_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def update_profile(db: Database, user: User, values: dict[str, str | None]) -> User:
+    """Change the display name and/or the email (only the keys given)."""
+
+    def write(session: Session) -> User:
+        changed = repository.update_profile(session, user.id, values)
+        if changed is None:
+            raise Unauthorized("User no longer exists")
+        return changed
+
+    return await db.write(write)
 
 
 async def authenticate(

@@ -68,15 +68,54 @@ def delete_session(session: Session, chat: ChatSession) -> None:
     session.flush()
 
 
-def list_sessions(session: Session, user_id: int, limit: int, offset: int) -> Sequence[ChatSession]:
+def list_sessions(
+    session: Session, user_id: int, limit: int, offset: int
+) -> list[tuple[ChatSession, int]]:
+    """The user's conversations, newest first, each with its unread count: operator
+    replies after the newest message its owner has seen (one indexed count per row)."""
     query = (
-        select(ChatSession)
+        select(ChatSession, _unread_count())
         .where(ChatSession.user_id == user_id)
         .order_by(ChatSession.created_date.desc(), ChatSession.id.desc())
         .limit(limit)
         .offset(offset)
     )
-    return session.scalars(query).all()
+    return [(chat, int(unread or 0)) for chat, unread in session.execute(query).all()]
+
+
+UNREAD_SENDERS = ("operator", "system")
+"""What counts as unread: a human's reply and the handover notes; not the bot's answers,
+which come while the person is there."""
+
+
+def _unread_count() -> Any:
+    return (
+        select(func.count(Message.id))
+        .where(
+            Message.session_id == ChatSession.id,
+            Message.id > func.coalesce(ChatSession.read_message_id, 0),
+            Message.sender_type.in_(UNREAD_SENDERS),
+        )
+        .correlate(ChatSession)
+        .scalar_subquery()
+    )
+
+
+def mark_read(session: Session, session_id: str) -> int | None:
+    """Everything in the conversation is seen: move its read mark to its newest message
+    (never backwards). The mark, or None for an empty conversation."""
+    newest = session.scalar(select(func.max(Message.id)).where(Message.session_id == session_id))
+    if newest is None:
+        return None
+    session.execute(
+        update(_SESSIONS)
+        .where(
+            _SESSIONS.c.id == session_id,
+            func.coalesce(_SESSIONS.c.read_message_id, 0) < newest,
+        )
+        .values(read_message_id=newest)
+    )
+    return int(newest)
 
 
 def advance(session: Session, session_id: str, seen_version: int, values: dict[str, Any]) -> bool:

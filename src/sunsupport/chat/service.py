@@ -202,8 +202,21 @@ async def delete_session(db: Database, user: User, session_id: str) -> None:
     await db.write(write)
 
 
-async def list_sessions(db: Database, user: User, limit: int, offset: int) -> Sequence[ChatSession]:
+async def list_sessions(
+    db: Database, user: User, limit: int, offset: int
+) -> list[tuple[ChatSession, int]]:
+    """The user's conversations, newest first, with their unread counts."""
     return await db.read(repository.list_sessions, user.id, limit, offset)
+
+
+async def mark_read(db: Database, user: User, session_id: str) -> int | None:
+    """The owner has seen the whole conversation (staff reading it changes nothing)."""
+
+    def write(session: Session) -> int | None:
+        conversation_snapshot(session, user, session_id)
+        return repository.mark_read(session, session_id)
+
+    return await db.write(write)
 
 
 async def readable_session(db: Database, user: User, session_id: str) -> ChatSession:

@@ -2,9 +2,16 @@
 
 from sunsupport.models.audit import AuditEntry, TaskLease
 from sunsupport.models.canned import CannedReply
-from sunsupport.models.enums import InboxReason, InboxStatus, Role, SessionStatus
+from sunsupport.models.enums import (
+    InboxReason,
+    InboxStatus,
+    NotificationStatus,
+    Role,
+    SessionStatus,
+)
 from sunsupport.models.knowledge import KbExample, MisunderstoodItem
 from sunsupport.models.message import SENDER_TYPES, SYSTEM_EVENTS, Message
+from sunsupport.models.notification import Notification
 from sunsupport.models.session import ChatSession
 from sunsupport.models.stats import (
     STATS_BUCKETS,
@@ -31,6 +38,8 @@ __all__ = [
     "KbExample",
     "Message",
     "MisunderstoodItem",
+    "Notification",
+    "NotificationStatus",
     "Role",
     "SessionStatus",
     "TaskLease",

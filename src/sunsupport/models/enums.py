@@ -7,6 +7,8 @@ class Role(StrEnum):
     USER = "user"
     OPERATOR = "operator"
     ADMIN = "admin"
+    VISITOR = "visitor"
+    """Someone chatting from the widget without registering: no password, a long token."""
 
 
 class SessionStatus(StrEnum):
@@ -17,6 +19,16 @@ class SessionStatus(StrEnum):
     OPEN = "open"
     """An operator (the assignee) has the conversation."""
     RESOLVED = "resolved"
+
+
+class NotificationStatus(StrEnum):
+    PENDING = "pending"
+    """Waiting to be due, or claimed by a mail worker that is sending it."""
+    SENT = "sent"
+    SKIPPED = "skipped"
+    """Not needed after all: read meanwhile, no email, or mail switched off."""
+    FAILED = "failed"
+    """Given up after every retry."""
 
 
 class InboxStatus(StrEnum):

@@ -78,7 +78,8 @@ async def delete_own_account(
     accounts carry the service's accountability, and go only by the command line."""
     if user.is_staff:
         raise Forbidden(STAFF_DELETE_FROM_CLI)
-    await accounts.confirm_password(db, passwords, limiter, gates, user, password, client)
+    if not user.is_visitor:  # a visitor has no password: the token is the credential
+        await accounts.confirm_password(db, passwords, limiter, gates, user, password, client)
     return await db.write(_erase, user, user, "self")
 
 
