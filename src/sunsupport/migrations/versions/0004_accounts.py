@@ -1,7 +1,7 @@
 """accounts: token versions, username skeletons, the audit log, task leases
 
 Revision ID: 0004_accounts
-Revises: 0005_visitors
+Revises: 0007_bot_review
 Create Date: 2026-11-27
 
 ``users.token_version`` (every token carries it; bumping it revokes them all) and
@@ -21,7 +21,7 @@ from alembic import op
 from sunsupport.core.usernames import skeleton
 
 revision: str = "0004_accounts"
-down_revision: str | None = "0005_visitors"
+down_revision: str | None = "0007_bot_review"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
