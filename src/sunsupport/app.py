@@ -16,6 +16,7 @@ from sunsupport.auth.router import router as auth_router
 from sunsupport.auth.service import Presence
 from sunsupport.auth.staff_router import router as staff_router
 from sunsupport.canned import router as canned
+from sunsupport.chat import review
 from sunsupport.chat.router import router as chat_router
 from sunsupport.chat.service import ChatPolicy
 from sunsupport.chat.ws import router as chat_socket_router
@@ -99,6 +100,7 @@ def create_app(
             await presence.settled()
             await live_presence.settled()
             await keeper.settled()
+            await review.settled()
             await hub.stop()
             await db.dispose()
             logger.info("sunsupport stopped")
@@ -126,6 +128,7 @@ def create_app(
     app.state.chat_policy = ChatPolicy(
         operator_active_window=timedelta(minutes=settings.operator_active_minutes),
         low_confidence=settings.inbox_low_confidence,
+        review_sample_rate=settings.review_sample_rate,
     )
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)

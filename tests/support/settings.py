@@ -23,6 +23,7 @@ SERVER_ENV = {
     "RATE_LIMIT_REGISTRATIONS": "",
     "RATE_LIMIT_BOT_PARSE": "",
     "BOT_CACHE_DIR": str(BOT_CACHE_DIR),
+    "REVIEW_SAMPLE_RATE": "0",
     "RATE_LIMIT_VISITORS": "",
 }
 
@@ -41,6 +42,7 @@ def make_settings(database_url: str, log_dir: Path | None = None, **overrides: A
         "rate_limit_registrations": "",
         "rate_limit_bot_parse": "",
         "bot_cache_dir": BOT_CACHE_DIR,
+        "review_sample_rate": 0.0,  # random inbox items only where a test asks for them
         "rate_limit_visitors": "",
     }
     if log_dir is not None:

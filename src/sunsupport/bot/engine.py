@@ -8,7 +8,7 @@ for word, so it is answered as taught at once, before any retraining.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,6 +80,13 @@ class KnowledgeBot:
         """Intent id → the Russian title people see (the id when the KB gives none)."""
         return {i.id: i.title or i.id for i in self.kb.intents}
 
+    def is_smalltalk(self, intent_id: str) -> bool:
+        return intent_id in self._smalltalk
+
+    def has_skill(self, intent_id: str) -> bool:
+        """Skill intents are asked again as a matter of course (another city, a date)."""
+        return intent_id in self._skills
+
     @property
     def model_key(self) -> str:
         """The content hash of what the current model was trained from."""
@@ -143,27 +150,32 @@ class KnowledgeBot:
             return []  # letters the KB has never seen together: not a question to us
         return trained.model.rank(vector, limit)
 
-    def explain(self, text: str, intents: int = 3, examples: int = 3) -> Explanation:
-        """The answer and the evidence behind it (for admins; costs more than answering)."""
+    def explain(
+        self, text: str, intents: int = 3, examples: int = 3, include_taught: bool = True
+    ) -> Explanation:
+        """The answer and the evidence behind it (for admins; costs more than answering).
+        ``include_taught=False`` leaves out phrasings admins taught from conversations,
+        which only staff may see."""
         reply = self.answer(text, DialogueState())
         trained = self._trained
         analysis = self.analyse(text)
-        doc = Document(analysis.chars, analysis.lemma_text)
-        vector = trained.model.vector(doc)
-        top = [r for r in reply.ranking[:intents]]
+        vector = trained.model.vector(Document(analysis.chars, analysis.lemma_text))
+        with self._lock:
+            hidden = set() if include_taught else {t for _, t in self._taught_pairs}
+
+        def nearest(only: Sequence[str] = ()) -> tuple[Neighbour, ...]:
+            found = trained.model.nearest(vector, examples + len(hidden), only)
+            return tuple(n for n in found if n.text not in hidden)[:examples]
+
         titles = self.titles
         explained = tuple(
             IntentExplanation(
-                r.intent,
-                titles.get(r.intent, r.intent),
-                r.confidence,
-                tuple(trained.model.nearest(vector, examples, [r.intent])),
+                r.intent, titles.get(r.intent, r.intent), r.confidence, nearest([r.intent])
             )
-            for r in top
+            for r in reply.ranking[:intents]
         )
-        nearest = tuple(trained.model.nearest(vector, examples))
-        taught = " ".join(analysis.tokens) in self._taught
-        return Explanation(reply, explained, nearest, taught)
+        taught = include_taught and " ".join(analysis.tokens) in self._taught
+        return Explanation(reply, explained, nearest(), taught)
 
     # --- answering ---------------------------------------------------------------------
 

@@ -210,3 +210,28 @@ def messages_after_in(
         .limit(limit)
     )
     return session.scalars(query).all()
+
+
+def recent_exchanges(
+    session: Session, session_id: str, before_id: int, answers: int
+) -> list[tuple[Message | None, Message]]:
+    """The last ``answers`` bot answers before ``before_id``, each with the user message
+    it answered (None when there is none), newest first."""
+    query = (
+        select(Message)
+        .where(Message.session_id == session_id, Message.id < before_id)
+        .order_by(Message.id.desc())
+        .limit(answers * 3 + 1)
+    )
+    recent = list(session.scalars(query))
+    pairs: list[tuple[Message | None, Message]] = []
+    for position, message in enumerate(recent):
+        if message.sender_type != "bot":
+            continue
+        question = next(
+            (m for m in recent[position + 1 :] if m.sender_type in ("user", "bot")), None
+        )
+        pairs.append((question if question and question.sender_type == "user" else None, message))
+        if len(pairs) == answers:
+            break
+    return pairs

@@ -34,6 +34,8 @@ class ChatPolicy:
 
     operator_active_window: timedelta = timedelta(minutes=5)
     low_confidence: float = 0.4
+    review_sample_rate: float = 0.0
+    """Share of confident answers sent to the admins' inbox for review."""
 
 
 # --- rules inside a unit of work ----------------------------------------------------

@@ -25,6 +25,11 @@ def find_for_answer(session: Session, answer_id: int, reason: str) -> Misunderst
     return session.scalar(query)
 
 
+def has_item_for_answer(session: Session, answer_id: int) -> bool:
+    query = select(MisunderstoodItem.id).where(MisunderstoodItem.answer_id == answer_id).limit(1)
+    return session.scalar(query) is not None
+
+
 def list_items(
     session: Session, status: str | None, limit: int, offset: int
 ) -> Sequence[MisunderstoodItem]:

@@ -57,6 +57,35 @@ def record(
     )
 
 
+def record_review(
+    session: Session,
+    *,
+    reason: InboxReason,
+    text: str,
+    session_id: str | None,
+    message_id: int | None,
+    answer_id: int,
+    intent: str | None,
+    confidence: float | None,
+    guesses: list[dict[str, Any]] | None,
+) -> MisunderstoodItem | None:
+    """Send a confident answer to review, unless the answer is in the inbox already
+    (for any reason: one item per answer is enough to look at it)."""
+    if repository.has_item_for_answer(session, answer_id):
+        return None
+    return record(
+        session,
+        reason=reason,
+        text=text,
+        session_id=session_id,
+        message_id=message_id,
+        answer_id=answer_id,
+        intent=intent,
+        confidence=confidence,
+        guesses=guesses,
+    )
+
+
 async def list_items(
     db: Database, status: InboxStatus | None, limit: int, offset: int
 ) -> Sequence[MisunderstoodItem]:

@@ -34,13 +34,22 @@ class NotificationStatus(StrEnum):
 class InboxStatus(StrEnum):
     NEW = "new"
     RESOLVED = "resolved"
+    """Taught: the text became an example of an intent."""
     DISMISSED = "dismissed"
+    CONFIRMED = "confirmed"
+    """Reviewed: the bot's answer was right."""
 
 
 class InboxReason(StrEnum):
     FALLBACK = "fallback"
     LOW_CONFIDENCE = "low_confidence"
     DOWNVOTE = "downvote"
+    ASKED_HUMAN = "asked_human"
+    """A confident answer followed by a request for a human within two turns."""
+    REPHRASED = "rephrased"
+    """A confident answer followed by the same question again within two turns."""
+    SAMPLED = "sampled"
+    """A confident answer picked at random for review (REVIEW_SAMPLE_RATE)."""
 
 
 STAFF_ROLES = frozenset({Role.OPERATOR, Role.ADMIN})

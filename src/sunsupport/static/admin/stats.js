@@ -67,7 +67,8 @@ function renderStats(s) {
   dom.intents.replaceChildren(
     ...top.map((t) => {
       const li = el("li", { className: "intent-row" });
-      li.append(el("span", { className: "intent-name", text: t.intent }), el("span", { className: "intent-count", text: count(t.count) }));
+      const name = el("span", { className: "intent-name", text: t.title ?? t.intent, attrs: { title: t.intent } });
+      li.append(name, el("span", { className: "intent-count", text: count(t.count) }));
       return li;
     }),
   );
