@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from loguru import logger
 
 from sunsupport import __version__
+from sunsupport.audit.router import router as audit_router
 from sunsupport.auth.router import router as auth_router
 from sunsupport.auth.service import Presence
 from sunsupport.auth.staff_router import router as staff_router
@@ -49,6 +50,8 @@ from sunsupport.notify.worker import MailWorker
 from sunsupport.operator.router import router as operator_router
 from sunsupport.operator.tasks import refresh_queue_gauge
 from sunsupport.operator.ws import router as staff_socket_router
+from sunsupport.privacy import retention
+from sunsupport.privacy.router import router as privacy_router
 from sunsupport.stats.router import router as stats_router
 
 # Fairness (core/fairness.py): requests of one user, or of one address before login, that
@@ -86,6 +89,8 @@ def create_app(
             asyncio.create_task(refresh_queue_gauge(db)),
             asyncio.create_task(live_presence.run()),
         ]
+        if settings.retention_days is not None:
+            tasks.append(asyncio.create_task(retention.run_daily(db, settings.retention_days)))
         if settings.mail_on:  # every process runs one: they share the outbox safely
             worker = MailWorker(db, settings, SmtpSender(settings))
             tasks.append(asyncio.create_task(worker.run()))
@@ -145,6 +150,7 @@ def create_app(
     install_docs(app, enabled=settings.docs_on)
     for router in (
         auth_router,
+        privacy_router,
         chat_router,
         knowledge.parse_router,
         operator_router,
@@ -152,6 +158,7 @@ def create_app(
         knowledge.admin_router,
         canned.admin_router,
         stats_router,
+        audit_router,
         staff_router,
         chat_socket_router,
         staff_socket_router,

@@ -1,4 +1,5 @@
-"""Command line: `sunsupport serve | migrate | create-user | set-role | kb check | bot eval`."""
+"""Command line: `sunsupport serve | migrate | create-user | set-role | delete-user | purge |
+kb check | bot eval`."""
 
 from __future__ import annotations
 
@@ -148,6 +149,37 @@ def set_role(username: str, role: str) -> None:
 
     changed = _run(_with_database(lambda db: change_role(db, username, role)))
     click.echo(f"{changed.username} is now {role}")
+
+
+@main.command("delete-user")
+@click.argument("username")
+def delete_user(username: str) -> None:
+    """Delete an account (staff too) with its chats, messages, ratings and inbox items."""
+    from sunsupport.privacy.service import delete_account_by_name
+
+    erased = _run(_with_database(lambda db: delete_account_by_name(db, username)))
+    click.echo(
+        f"deleted {username}: {erased.conversations} conversations, "
+        f"{erased.messages} messages, {erased.inbox_items} inbox items"
+    )
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
+@click.option("--days", type=click.IntRange(min=1), default=None, help="Override RETENTION_DAYS.")
+def purge(dry_run: bool, days: int | None) -> None:
+    """Delete conversations whose last message is older than RETENTION_DAYS."""
+    from sunsupport.privacy.retention import purge as run_purge
+
+    days = days or get_settings().retention_days
+    if days is None:
+        raise click.ClickException("RETENTION_DAYS is not set (conversations are kept forever)")
+    report = _run(_with_database(lambda db: run_purge(db, days, dry_run=dry_run, trigger="cli")))
+    verb = "would delete" if dry_run else "deleted"
+    click.echo(
+        f"{verb} {report.conversations} conversations and {report.messages} messages "
+        f"last written before {report.cutoff:%Y-%m-%d %H:%M} UTC"
+    )
 
 
 async def _with_database(work: Callable[[Database], Awaitable[T]]) -> T:

@@ -11,6 +11,7 @@ from sunsupport.auth.schemas import (
     Credentials,
     LoginIn,
     MeOut,
+    PasswordChangeIn,
     ProfileIn,
     TokenOut,
     UserOut,
@@ -103,7 +104,7 @@ async def login(
     user = await service.authenticate(
         db, passwords, limiter, gates, body.username, body.password, client
     )
-    return TokenOut(access_token=_token_for(user.id, settings))
+    return TokenOut(access_token=_token_for(user.id, settings, user.token_version))
 
 
 @router.post(
@@ -124,7 +125,7 @@ async def token(
     user = await service.authenticate(
         db, passwords, limiter, gates, form.username, form.password, client
     )
-    return TokenOut(access_token=_token_for(user.id, settings))
+    return TokenOut(access_token=_token_for(user.id, settings, user.token_version))
 
 
 @router.get("/me", response_model=MeOut, responses=error_responses(401, 429))
@@ -155,7 +156,42 @@ def _me(user: User) -> MeOut:
     )
 
 
-def _token_for(user_id: int, settings: SettingsDep) -> str:
+@router.post(
+    "/password",
+    response_model=TokenOut,
+    responses=error_responses(401, 403, 413, 422, 429),
+)
+async def change_password(
+    body: PasswordChangeIn,
+    user: CurrentUser,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    limiter: LimiterDep,
+    passwords: PasswordsDep,
+    gates: LoginGates,
+    client: ClientAddress,
+) -> TokenOut:
+    """Change the password. Every token issued before stops working at once, in every
+    process, and the account's live connections close; the answer is a new token.
+    A wrong current password is 403 and counts as a failed login."""
+    await service.confirm_password(
+        db, passwords, limiter, gates, user, body.current_password, client
+    )
+    version = await service.change_password(db, passwords, user, body.new_password)
+    return TokenOut(access_token=_token_for(user.id, settings, version))
+
+
+@router.post(
+    "/logout-all",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 429),
+)
+async def logout_all(user: CurrentUser, db: DatabaseDep) -> None:
+    """Sign out everywhere: every token of the account stops working, this one too."""
+    await service.revoke_tokens(db, user)
+
+
+def _token_for(user_id: int, settings: SettingsDep, token_version: int) -> str:
     return create_access_token(
-        user_id, settings.secret_key or "", settings.access_token_expire_minutes
+        user_id, settings.secret_key or "", settings.access_token_expire_minutes, token_version
     )

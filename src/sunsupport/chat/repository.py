@@ -8,6 +8,7 @@ hot path. The rest uses the ORM.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
@@ -210,6 +211,58 @@ def messages_after_in(
         .limit(limit)
     )
     return session.scalars(query).all()
+
+
+def session_ids_of(session: Session, user_id: int) -> list[str]:
+    query = select(ChatSession.id).where(ChatSession.user_id == user_id)
+    return list(session.scalars(query).all())
+
+
+def sessions_of(session: Session, user_id: int) -> Sequence[ChatSession]:
+    query = (
+        select(ChatSession)
+        .where(ChatSession.user_id == user_id)
+        .order_by(ChatSession.created_date, ChatSession.id)
+    )
+    return session.scalars(query).all()
+
+
+def messages_of(session: Session, user_id: int) -> Sequence[Message]:
+    """Every message in the user's conversations, in sending order."""
+    query = (
+        select(Message)
+        .join(ChatSession, ChatSession.id == Message.session_id)
+        .where(ChatSession.user_id == user_id)
+        .order_by(Message.id)
+    )
+    return session.scalars(query).all()
+
+
+def stale_session_ids(session: Session, cutoff: datetime, limit: int) -> list[str]:
+    """Conversations whose last message (or, with none, whose start) is before ``cutoff``."""
+    last = func.coalesce(ChatSession.last_message_at, ChatSession.created_date)
+    query = select(ChatSession.id).where(last < cutoff).order_by(ChatSession.id).limit(limit)
+    return list(session.scalars(query).all())
+
+
+def delete_sessions(session: Session, session_ids: Sequence[str]) -> tuple[int, int]:
+    """Delete conversations and their messages; how many of each went."""
+    if not session_ids:
+        return 0, 0
+    messages = session.execute(delete(Message).where(Message.session_id.in_(session_ids)))
+    chats = session.execute(delete(ChatSession).where(ChatSession.id.in_(session_ids)))
+    return int(getattr(chats, "rowcount", 0) or 0), int(getattr(messages, "rowcount", 0) or 0)
+
+
+def count_stale(session: Session, cutoff: datetime) -> tuple[int, int]:
+    """How many conversations :func:`stale_session_ids` would name, and their messages."""
+    last = func.coalesce(ChatSession.last_message_at, ChatSession.created_date)
+    stale = select(ChatSession.id).where(last < cutoff)
+    chats = session.scalar(select(func.count()).select_from(stale.subquery()))
+    messages = session.scalar(
+        select(func.count()).select_from(Message).where(Message.session_id.in_(stale))
+    )
+    return int(chats or 0), int(messages or 0)
 
 
 def recent_exchanges(

@@ -104,6 +104,8 @@ async def _serve(
             current = await accounts.user_by_id(db, user.id)
             if current is None:
                 return socket.FORBIDDEN, "The account no longer exists"
+            if current.token_version != user.token_version:
+                return socket.NOT_AUTHENTICATED, accounts.TOKEN_REVOKED
             try:
                 await service.readable_session(db, current, session_id)
             except NotFound:

@@ -107,6 +107,10 @@ class Settings(BaseSettings):
     mail_poll_seconds: float = Field(default=5, gt=0, le=600)
     """How often the mail worker looks for due emails."""
 
+    retention_days: int | None = Field(default=None, ge=1, le=36_500)
+    """Conversations whose last message is older than this many days are purged (with
+    their messages and inbox items) once a day; empty keeps them forever."""
+
     sql_echo: bool = False
     max_body_bytes: int = 64 * 1024
     argon2_profile: Literal["production", "test"] = "production"
@@ -116,6 +120,11 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("retention_days", mode="before")
+    @classmethod
+    def _empty_is_forever(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("log_level")
     @classmethod

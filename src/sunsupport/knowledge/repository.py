@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from sunsupport.models import KbExample, MisunderstoodItem
@@ -48,3 +48,13 @@ def add_example(session: Session, example: KbExample) -> KbExample:
 
 def all_examples(session: Session) -> Sequence[KbExample]:
     return (session.scalars(select(KbExample).order_by(KbExample.id))).all()
+
+
+def delete_for_sessions(session: Session, session_ids: Sequence[str]) -> int:
+    """Delete the inbox items quoting these conversations; how many went."""
+    if not session_ids:
+        return 0
+    result = session.execute(
+        delete(MisunderstoodItem).where(MisunderstoodItem.session_id.in_(session_ids))
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

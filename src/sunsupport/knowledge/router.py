@@ -121,11 +121,11 @@ async def misunderstood(
     responses=error_responses(404, 413, 422),
 )
 async def set_inbox_status(
-    item_id: ItemId, body: InboxStatusIn, db: DatabaseDep, _admin: AdminUser, bot: BotDep
+    item_id: ItemId, body: InboxStatusIn, db: DatabaseDep, admin: AdminUser, bot: BotDep
 ) -> MisunderstoodOut:
     """``confirmed``: the bot's answer was right; ``dismissed``: nothing to do; ``new``:
     back to the inbox. (Teaching is ``POST …/teach``.)"""
-    item = await service.set_status(db, item_id, InboxStatus(body.status))
+    item = await service.set_status(db, item_id, InboxStatus(body.status), admin)
     return _item(item, bot.titles)
 
 
@@ -144,11 +144,11 @@ async def teach(
 
 @admin_router.post("/kb/reload", response_model=KbReloadOut, responses=error_responses(422))
 async def reload_knowledge_base(
-    db: DatabaseDep, _admin: AdminUser, keeper: KeeperDep
+    db: DatabaseDep, admin: AdminUser, keeper: KeeperDep
 ) -> KbReloadOut:
     """Re-read the knowledge base file in every process. A broken file is refused with
     its line and reason, and the bot keeps answering from the last good one."""
-    bot = await service.reload(db, keeper)
+    bot = await service.reload(db, keeper, admin)
     return KbReloadOut(intents=len(bot.intent_ids))
 
 

@@ -1,5 +1,6 @@
 """ORM models; importing this package registers every table on ``Base.metadata``."""
 
+from sunsupport.models.audit import AuditEntry, TaskLease
 from sunsupport.models.canned import CannedReply
 from sunsupport.models.enums import (
     InboxReason,
@@ -25,6 +26,7 @@ __all__ = [
     "SENDER_TYPES",
     "STATS_BUCKETS",
     "SYSTEM_EVENTS",
+    "AuditEntry",
     "CannedReply",
     "ChatSession",
     "ConversationDay",
@@ -40,5 +42,6 @@ __all__ = [
     "NotificationStatus",
     "Role",
     "SessionStatus",
+    "TaskLease",
     "User",
 ]

@@ -23,6 +23,9 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(20))
     # Case-folded username: "Ivan" and "ivan" are one account, so nobody can impersonate.
     username_key: Mapped[str] = mapped_column(String(20), unique=True)
+    # The TS #39 skeleton (core/usernames.py): names that look alike cannot both exist.
+    # NULL only for old accounts whose skeleton collided when it was introduced.
+    username_skeleton: Mapped[str | None] = mapped_column(String(255), unique=True)
     hashed_password: Mapped[str | None] = mapped_column(String(255))
     """None for a visitor: nobody can log in to a visitor account, only hold its token."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -32,6 +35,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16), default=Role.USER, server_default=Role.USER)
     last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """Staff only: when the operator last used the console (decides "on the way" vs "queued")."""
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Carried by every token as ``tv``; bumping it revokes every token issued before."""
     email: Mapped[str | None] = mapped_column(String(254))
     """Where "an operator replied" emails go; none, no email."""
     live_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -89,6 +89,8 @@ async def _serve(websocket: WebSocket, user: User, expires_at: datetime, after_i
 
         async def still_allowed() -> socket.Closing | None:
             current = await accounts.user_by_id(database, user.id)
+            if current is not None and current.token_version != user.token_version:
+                return socket.NOT_AUTHENTICATED, accounts.TOKEN_REVOKED
             if current is None or not current.is_staff:
                 return socket.FORBIDDEN, "Operators only"
             return None
