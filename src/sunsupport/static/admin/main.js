@@ -3,6 +3,7 @@
 
 import { startAuth } from "/static/common/auth.js";
 import { setError } from "/static/common/errors.js";
+import { clearAudit, loadAudit } from "/static/admin/audit.js";
 import { clearCanned, loadCanned } from "/static/admin/canned.js";
 import { clearInbox, loadInbox, loadIntents } from "/static/admin/inbox.js";
 import { forgetStats, setDefaultPeriod, showStats } from "/static/admin/stats.js";
@@ -10,6 +11,7 @@ import { onTabShown, showTab, tabFromHash } from "/static/admin/tabs.js";
 
 onTabShown("stats", showStats);
 onTabShown("canned", loadCanned);
+onTabShown("audit", loadAudit);
 
 async function enterAdmin() {
   setDefaultPeriod();
@@ -26,6 +28,7 @@ startAuth({
   onLeave: () => {
     clearInbox();
     clearCanned();
+    clearAudit();
     forgetStats();
     setError(null);
   },

@@ -26,6 +26,7 @@ export function stopLive() {
 
 export function startLive(id) {
   stopLive();
+  const token = tokenStore.get();
   live = new LiveSocket(`/ws/chat/${encodeURIComponent(id)}`, {
     token: () => tokenStore.get(),
     afterId: biggestId,
@@ -35,8 +36,15 @@ export function startLive(id) {
       else applyLive(frame);
     },
     onFatal: (code) => {
-      // An expired token: any API call now answers 401 and brings the login form.
-      if (code === CLOSE_UNAUTHORIZED) api.me().catch(() => {});
+      // An expired or revoked token: any API call now answers 401 and brings the login
+      // form. If this tab has a new token (its own password change), reconnect with it.
+      if (code !== CLOSE_UNAUTHORIZED) return;
+      api
+        .me()
+        .then(() => {
+          if (tokenStore.get() !== token && openChat.id === id) startLive(id);
+        })
+        .catch(() => {});
     },
   });
 }

@@ -37,15 +37,25 @@ export function onUnauthorized(handler) {
   unauthorizedHandler = handler;
 }
 
+// Each tab keeps the token it signed in with. Another tab's *new* token (a password
+// change or a new login there) is not adopted: this tab's next request then meets its own,
+// revoked, token and shows the login form saying why. Signing out in another tab (the
+// token removed) does apply here.
+let current; // undefined until first read from localStorage
+
 export const tokenStore = {
   get() {
-    try {
-      return localStorage.getItem(TOKEN_KEY);
-    } catch {
-      return null;
+    if (current === undefined) {
+      try {
+        current = localStorage.getItem(TOKEN_KEY);
+      } catch {
+        current = null;
+      }
     }
+    return current;
   },
   set(token) {
+    current = token;
     try {
       localStorage.setItem(TOKEN_KEY, token);
     } catch {
@@ -53,13 +63,20 @@ export const tokenStore = {
     }
   },
   clear() {
+    const mine = this.get();
+    current = null;
     try {
-      localStorage.removeItem(TOKEN_KEY);
+      // Only this tab's own token: another tab may have stored a newer one since.
+      if (localStorage.getItem(TOKEN_KEY) === mine) localStorage.removeItem(TOKEN_KEY);
     } catch {
       /* ignore */
     }
   },
 };
+
+window.addEventListener("storage", (event) => {
+  if (event.key === TOKEN_KEY && event.newValue === null) current = null;
+});
 
 /** Seconds to wait from a Retry-After header (delta-seconds or an HTTP date). */
 function parseRetryAfter(value) {
@@ -108,6 +125,11 @@ async function request(method, path, { body, auth = true } = {}) {
       data && typeof data === "object" ? data.detail ?? null : null,
       parseRetryAfter(response.headers.get("Retry-After")),
     );
+    if (response.status === 401 && auth && token && tokenStore.get() && tokenStore.get() !== token) {
+      // This tab got a new token while the request was on its way (its password change):
+      // the refusal was for the old one.
+      return request(method, path, { body, auth });
+    }
     if (response.status === 401 && auth && unauthorizedHandler) {
       error.handled = true; // the login form takes over; callers need not report it
       unauthorizedHandler(error);
@@ -127,6 +149,15 @@ export const api = {
   me: () => request("GET", "/auth/me"),
   updateMe: (fields) => request("PATCH", "/auth/me", { body: fields }),
   visitor: () => request("POST", "/auth/visitor", { auth: false }),
+  changePassword: async (currentPassword, newPassword) => {
+    const body = { current_password: currentPassword, new_password: newPassword };
+    const { access_token: token } = await request("POST", "/auth/password", { body });
+    tokenStore.set(token); // at once: the old token stops working everywhere
+    return token;
+  },
+  logoutAll: () => request("POST", "/auth/logout-all"),
+  exportData: () => request("GET", "/auth/me/export"),
+  deleteAccount: (password) => request("DELETE", "/auth/me", { body: { password } }),
   createSession: () => request("POST", "/chat/session"),
   listSessions: (limit = 50) => request("GET", `/chat/sessions?limit=${limit}`),
   sendMessage: (sessionId, text) =>
@@ -169,6 +200,11 @@ export const api = {
   updateCanned: (id, shortcut, text) =>
     request("PUT", `/admin/canned/${enc(id)}`, { body: { shortcut, text } }),
   deleteCanned: (id) => request("DELETE", `/admin/canned/${enc(id)}`),
+  audit: ({ limit = 50, beforeId = null } = {}) => {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (beforeId) query.set("before_id", String(beforeId));
+    return request("GET", `/admin/audit?${query}`);
+  },
   stats: (from, to) => {
     const query = new URLSearchParams();
     if (from) query.set("from", from);

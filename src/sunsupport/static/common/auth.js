@@ -7,13 +7,20 @@
 // The token is the localStorage entry `sunsupport.token` (api.js), shared by all pages.
 
 import { api, onUnauthorized, tokenStore, useTokenKey } from "/static/common/api.js";
-import { report, SESSION_EXPIRED, setError, validateCredentials } from "/static/common/errors.js";
+import { report, setError, unauthorizedText, validateCredentials } from "/static/common/errors.js";
 import { $ } from "/static/common/ui.js";
 
 const VISITOR_TOKEN_KEY = "sunsupport.visitorToken";
 
 let view = "loading";
 let user = null;
+let signOutNow = () => {};
+
+/** Leave the main view for the login form, showing `message` (sign-out everywhere,
+ * a deleted account): the token is forgotten first. */
+export function signOut(message = null) {
+  signOutNow(message);
+}
 
 /** The signed-in user ({ id, username, role }) while the main view shows, else null. */
 export function currentUser() {
@@ -92,11 +99,15 @@ export function startAuth({
     dom.username.focus();
   }
 
-  onUnauthorized(() => {
+  onUnauthorized((error) => {
     tokenStore.clear();
     if (view === "login") return;
-    showLogin(SESSION_EXPIRED);
+    showLogin(unauthorizedText(error));
   });
+  signOutNow = (message) => {
+    tokenStore.clear();
+    showLogin(message);
+  };
 
   async function enter() {
     const me = await api.me();
