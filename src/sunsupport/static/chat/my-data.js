@@ -79,14 +79,15 @@ export function resetDeleteStep() {
 
 async function deleteAccount() {
   const password = panel.currentPassword();
-  if (!password) {
+  const visitor = currentUser()?.role === "visitor"; // no password: the token is enough
+  if (!password && !visitor) {
     panel.say("Введите текущий пароль в поле выше, чтобы удалить аккаунт.", { error: true });
     panel.focusCurrentPassword();
     return;
   }
   dom.confirm.disabled = true;
   try {
-    await api.deleteAccount(password);
+    await api.deleteAccount(visitor ? null : password);
     panel.close();
     signOut("Аккаунт и все ваши данные удалены.");
   } catch (error) {
