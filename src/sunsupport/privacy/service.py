@@ -40,7 +40,13 @@ async def export(db: Database, user: User) -> ExportOut:
     conversations = await db.read(chats.conversations_with_messages, user.id)
     return ExportOut(
         exported_at=utcnow(),
-        account=ExportedAccount(username=user.username, role=user.role, created=user.created_at),
+        account=ExportedAccount(
+            username=user.username,
+            role=user.role,
+            created=user.created_at,
+            display_name=user.display_name,
+            email=user.email,
+        ),
         chats=[
             ExportedChat(
                 id=chat.id,
