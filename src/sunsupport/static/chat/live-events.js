@@ -3,6 +3,7 @@
 
 import { api, tokenStore } from "/static/common/api.js";
 import { CLOSE_UNAUTHORIZED, LiveSocket, throttle } from "/static/common/live.js";
+import { noteIncoming } from "/static/chat/attention.js";
 import { hideOperatorTyping, showOperatorTyping, updateChrome } from "/static/chat/chrome.js";
 import { biggestId, nearBottom, renderMessage, scrollToBottom } from "/static/chat/messages.js";
 import { setRating } from "/static/chat/rating.js";
@@ -69,6 +70,7 @@ function applyLive(frame) {
       const stick = nearBottom();
       if (m.sender_type === "operator") hideOperatorTyping();
       if (!renderMessage(m)) return; // already on screen (the POST answer brought it)
+      noteIncoming(m);
       if (m.sender_type !== "user") renderSuggestions([]);
       updateChrome();
       if (stick || m.sender_type === "operator") scrollToBottom();

@@ -14,6 +14,10 @@ import { addSession, chatToOpen, forgetSessions, onSessionPicked, refreshSession
 import "/static/chat/profile.js";
 import { openChat } from "/static/chat/state.js";
 import { onSuggestionPicked, renderSuggestions } from "/static/chat/suggestions.js";
+import { connectToHost } from "/static/widget/frame.js";
+
+// The same page is /widget, the visitors' chat in the embeddable panel.
+const inWidget = $("app").dataset.page === "widget";
 
 /** Signed in: list the chats and open the last one (or a new one). */
 async function enterChat() {
@@ -74,7 +78,10 @@ onSuggestionPicked((text) => {
 
 $("new-session").addEventListener("click", newSession);
 
+if (inWidget) connectToHost();
+
 startAuth({
+  visitor: inWidget,
   mainViewId: "chat-view",
   mainViewName: "chat",
   errorSlotId: "chat-error-slot",

@@ -37,6 +37,15 @@ export function chatToOpen() {
   return sessions.find((s) => s.id === remembered)?.id ?? sessions[0]?.id;
 }
 
+/** «1 новый ответ», «3 новых ответа», «5 новых ответов». */
+function unreadLabel(count) {
+  const tens = count % 100;
+  const ones = count % 10;
+  if (ones === 1 && tens !== 11) return `${count} новый ответ`;
+  if (ones >= 2 && ones <= 4 && (tens < 12 || tens > 14)) return `${count} новых ответа`;
+  return `${count} новых ответов`;
+}
+
 /** One sidebar entry (a real button inside a list item). */
 function sessionNode(session, active) {
   const item = el("li", { className: "session-row" });
@@ -52,6 +61,19 @@ function sessionNode(session, active) {
   button.append(el("span", { className: "session-title", text: title }), when);
   button.title = title;
   item.append(button);
+  const unread = active ? 0 : session.unread ?? 0; // the open chat is being read
+  if (unread > 0) {
+    // Beside the button, not in it: the button's text stays exactly the chat's title.
+    const label = unreadLabel(unread);
+    item.classList.add("has-unread");
+    item.append(
+      el("span", {
+        className: "session-unread",
+        text: unread > 99 ? "99+" : String(unread),
+        attrs: { "data-testid": "session-unread", title: label, "aria-label": label },
+      }),
+    );
+  }
   return item;
 }
 

@@ -6,7 +6,14 @@
 // CSRF surface. The XSS risk of a script-readable token is contained by the strict
 // Content-Security-Policy (no inline or foreign scripts) and by rendering every message
 // as text, never as HTML; the token is also short-lived (30 minutes by default).
-const TOKEN_KEY = "sunsupport.token";
+// The widget keeps its visitor's token under a key of its own (useTokenKey), so a
+// visitor never becomes the signed-in user of the service's own pages.
+let TOKEN_KEY = "sunsupport.token";
+
+/** Keep this page's token under `key` (call before the first request). */
+export function useTokenKey(key) {
+  TOKEN_KEY = key;
+}
 
 /** An API or network failure. `status` is 0 when the server could not be reached. */
 export class ApiError extends Error {
@@ -140,6 +147,8 @@ export const api = {
   login: (username, password) =>
     request("POST", "/auth/login", { body: { username, password }, auth: false }),
   me: () => request("GET", "/auth/me"),
+  updateMe: (fields) => request("PATCH", "/auth/me", { body: fields }),
+  visitor: () => request("POST", "/auth/visitor", { auth: false }),
   changePassword: async (currentPassword, newPassword) => {
     const body = { current_password: currentPassword, new_password: newPassword };
     const { access_token: token } = await request("POST", "/auth/password", { body });
@@ -160,6 +169,7 @@ export const api = {
   },
   clearHistory: (sessionId) => request("DELETE", `/chat/history/${enc(sessionId)}`),
   sessionDetail: (sessionId) => request("GET", `/chat/session/${enc(sessionId)}`),
+  markRead: (sessionId) => request("POST", `/chat/session/${enc(sessionId)}/read`),
   rate: (sessionId, rating, comment) =>
     request("POST", `/chat/session/${enc(sessionId)}/rating`, {
       body: { rating, comment: comment || null },
