@@ -12,6 +12,7 @@ import { closeConversation, openSession } from "/static/chat/conversation.js";
 import { closeDrawer, showMenuButton } from "/static/chat/drawer.js";
 import { addSession, chatToOpen, forgetSessions, onSessionPicked, refreshSessions } from "/static/chat/sessions.js";
 import "/static/chat/profile.js";
+import "/static/chat/contact.js";
 import { openChat } from "/static/chat/state.js";
 import { onSuggestionPicked, renderSuggestions } from "/static/chat/suggestions.js";
 import { connectToHost } from "/static/widget/frame.js";
