@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from sunsupport.auth import credentials
 from sunsupport.auth import service as accounts
 from sunsupport.auth.password_rules import field_error
 from sunsupport.chat import service as chats
@@ -89,7 +90,7 @@ async def delete_own_account(
     if not user.is_visitor:  # a visitor has no password: the token is the credential
         if password is None:
             raise field_error("password", "missing", "Field required")
-        await accounts.confirm_password(db, passwords, limiter, gates, user, password, client)
+        await credentials.confirm_password(db, passwords, limiter, gates, user, password, client)
     return await db.write(_erase, user, user, "self")
 
 
