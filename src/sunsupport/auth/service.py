@@ -204,14 +204,26 @@ async def list_staff(db: Database, limit: int, offset: int) -> Sequence[User]:
     return await db.read(repository.list_staff, limit, offset)
 
 
-async def set_display_name(db: Database, user_id: int, display_name: str | None) -> User:
+async def set_display_name(
+    db: Database, user_id: int, display_name: str | None, admin: User | None = None
+) -> User:
     """The name customers see on a staff member's replies and handover notes from now on
-    (what was already sent keeps the name it was sent with)."""
+    (what was already sent keeps the name it was sent with). Audited: it is how staff
+    appear to customers."""
 
     def change(session: Session) -> User:
         user = repository.get_by_id(session, user_id)
         if user is None or not user.is_staff:
             raise NotFound("No staff member with this id")
+        if user.display_name != display_name:
+            audit.record(
+                session,
+                audit.Action.STAFF_RENAMED,
+                actor=admin,
+                target=audit.user_target(user.id),
+                before=user.display_name,
+                after=display_name,
+            )
         user.display_name = display_name
         return user
 
