@@ -5,7 +5,8 @@ import { api } from "/static/common/api.js";
 import { setError } from "/static/common/errors.js";
 import { $, el } from "/static/common/ui.js";
 import { percent } from "/static/admin/format.js";
-import { notify, report } from "/static/admin/report.js";
+import { intentList, intentTitle, loadIntentTitles } from "/static/admin/intents.js";
+import { complain, notify, report } from "/static/admin/report.js";
 
 const PAGE = 50;
 const REASONS = { fallback: "не понял", low_confidence: "не уверен", downvote: "👎" };
@@ -21,14 +22,13 @@ const dom = {
   next: $("inbox-next"),
   page: $("inbox-page"),
 };
-let intents = [];
 let offset = 0;
 let seq = 0;
 
-/** The intents the bot knows, for the "teach" choice. */
+/** The intents the bot knows, for the "teach" choice (and their titles everywhere). */
 export async function loadIntents() {
   try {
-    intents = ((await api.intents()) ?? []).map((i) => i.id);
+    await loadIntentTitles();
   } catch (error) {
     report(error, "sessions");
   }
@@ -66,10 +66,10 @@ function inboxNode(item) {
   const text = el("p", { className: "inbox-text", text: item.text, attrs: { "data-testid": "inbox-text" } });
 
   const facts = el("p", { className: "inbox-facts" });
-  const answered = item.intent ? `ответ бота: ${item.intent} (${percent(item.confidence)})` : "";
+  const answered = item.intent ? `ответ бота: ${intentTitle(item.intent)} (${percent(item.confidence)})` : "";
   const guesses = (item.guesses ?? [])
     .slice(0, 3)
-    .map((g) => `${g.intent} ${percent(g.confidence)}`)
+    .map((g) => `${intentTitle(g.intent)} ${percent(g.confidence)}`)
     .join(", ");
   facts.textContent = [answered, guesses && `догадки: ${guesses}`].filter(Boolean).join(" · ");
 
@@ -96,10 +96,10 @@ function actionsNode(item) {
   const select = el("select", { className: "select", attrs: { id: selectId, "data-testid": "teach-intent" } });
   select.append(el("option", { text: "— намерение —", attrs: { value: "" } }));
   const preferred = bestIntent(item);
-  for (const intent of intents) {
-    if (intent === "fallback") continue;
-    const option = el("option", { text: intent, attrs: { value: intent } });
-    if (intent === preferred) option.selected = true;
+  for (const { id, title } of intentList()) {
+    if (id === "fallback") continue;
+    const option = el("option", { text: title ?? id, attrs: { value: id } });
+    if (id === preferred) option.selected = true;
     select.append(option);
   }
   const teach = el("button", {
@@ -162,12 +162,12 @@ dom.list.addEventListener("click", async (event) => {
     if (button.dataset.action === "teach") {
       const intent = row.querySelector("select").value;
       if (!intent) {
-        setError("Выберите намерение, которому научить бота.");
+        complain("Выберите намерение, которому научить бота.");
         row.querySelector("select").focus();
         return;
       }
       await api.teach(id, intent);
-      notify(`Готово: бот теперь отвечает на эту фразу как на «${intent}».`);
+      notify(`Готово: бот теперь отвечает на эту фразу как на «${intentTitle(intent)}».`);
     } else {
       await api.setInboxStatus(id, "dismissed");
       notify("Отклонено.");
