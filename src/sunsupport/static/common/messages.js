@@ -44,8 +44,8 @@ export function messageNode({ id, sender, text, sentAt, authorName = null, label
     attrs: { "data-testid": "message", "data-sender": kind },
   });
   if (kind === "system") {
-    bubble.append(el("span", { className: "msg-note-text", text: text ?? "" }), " ", timeNode(sentAt));
-    item.append(bubble);
+    bubble.textContent = text ?? "";
+    item.append(bubble, timeNode(sentAt));
     return item;
   }
   const meta = el("div", { className: "msg-meta" });
