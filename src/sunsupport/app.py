@@ -12,10 +12,12 @@ from fastapi import FastAPI
 from loguru import logger
 
 from sunsupport import __version__
+from sunsupport.audit.router import router as audit_router
 from sunsupport.auth.router import router as auth_router
 from sunsupport.auth.service import Presence
 from sunsupport.auth.staff_router import router as staff_router
 from sunsupport.canned import router as canned
+from sunsupport.chat import review
 from sunsupport.chat.router import router as chat_router
 from sunsupport.chat.service import ChatPolicy
 from sunsupport.chat.ws import router as chat_socket_router
@@ -38,9 +40,14 @@ from sunsupport.knowledge.keeper import BotKeeper
 from sunsupport.knowledge.runner import BotRunner
 from sunsupport.live.factory import create_hub, live_backend
 from sunsupport.live.socket import Admission
+from sunsupport.notify.mailer import SmtpSender
+from sunsupport.notify.service import LivePresence, MailPolicy
+from sunsupport.notify.worker import MailWorker
 from sunsupport.operator.router import router as operator_router
 from sunsupport.operator.tasks import refresh_queue_gauge
 from sunsupport.operator.ws import router as staff_socket_router
+from sunsupport.privacy import retention
+from sunsupport.privacy.router import router as privacy_router
 from sunsupport.stats.router import router as stats_router
 
 # Fairness (core/fairness.py): requests of one user, or of one address before login, that
@@ -68,14 +75,21 @@ def create_app(
         app.state.health = HealthProbe(db, settings.db_connect_timeout_seconds + 1)
         app.state.limiter = RateLimiter(settings)
         app.state.presence = presence = Presence(db)
-        app.state.bot_keeper = keeper = BotKeeper(settings.kb_path, db)
+        app.state.live_presence = live_presence = LivePresence(db)
+        app.state.bot_keeper = keeper = BotKeeper(settings.kb_path, db, settings.bot_cache_dir)
         app.state.bot_runner = BotRunner(keeper)
         await keeper.load()
         tasks = [
             asyncio.create_task(access_log.run()),
             asyncio.create_task(keeper.follow(hub)),
             asyncio.create_task(refresh_queue_gauge(db)),
+            asyncio.create_task(live_presence.run()),
         ]
+        if settings.retention_days is not None:
+            tasks.append(asyncio.create_task(retention.run_daily(db, settings.retention_days)))
+        if settings.mail_on:  # every process runs one: they share the outbox safely
+            worker = MailWorker(db, settings, SmtpSender(settings))
+            tasks.append(asyncio.create_task(worker.run()))
         logger.info("sunsupport {} started ({})", __version__, db.backend)
         try:
             yield
@@ -85,6 +99,9 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await presence.settled()
+            await live_presence.settled()
+            await keeper.settled()
+            await review.settled()
             await hub.stop()
             await db.dispose()
             logger.info("sunsupport stopped")
@@ -105,9 +122,14 @@ def create_app(
     app.state.address_gates = Gates(running=ADDRESS_RUNNING, waiting=QUEUE_PER_KEY)
     app.state.login_gates = Gates(running=1, waiting=QUEUE_PER_KEY)
     app.state.socket_admission = Admission()
+    app.state.mail_policy = MailPolicy(
+        enabled=settings.mail_on,
+        offline_after=timedelta(seconds=settings.notify_offline_after_seconds),
+    )
     app.state.chat_policy = ChatPolicy(
         operator_active_window=timedelta(minutes=settings.operator_active_minutes),
         low_confidence=settings.inbox_low_confidence,
+        review_sample_rate=settings.review_sample_rate,
     )
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
@@ -119,6 +141,7 @@ def create_app(
     install_docs(app, enabled=settings.docs_on)
     for router in (
         auth_router,
+        privacy_router,
         chat_router,
         knowledge.parse_router,
         operator_router,
@@ -126,6 +149,7 @@ def create_app(
         knowledge.admin_router,
         canned.admin_router,
         stats_router,
+        audit_router,
         staff_router,
         chat_socket_router,
         staff_socket_router,

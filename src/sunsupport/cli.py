@@ -1,4 +1,5 @@
-"""Command line: `sunsupport serve | migrate | create-user | set-role | kb check | bot eval`."""
+"""Command line: `sunsupport serve | migrate | create-user | set-role | delete-user | purge |
+kb check | bot eval`."""
 
 from __future__ import annotations
 
@@ -150,6 +151,37 @@ def set_role(username: str, role: str) -> None:
     click.echo(f"{changed.username} is now {role}")
 
 
+@main.command("delete-user")
+@click.argument("username")
+def delete_user(username: str) -> None:
+    """Delete an account (staff too) with its chats, messages, ratings and inbox items."""
+    from sunsupport.privacy.service import delete_account_by_name
+
+    erased = _run(_with_database(lambda db: delete_account_by_name(db, username)))
+    click.echo(
+        f"deleted {username}: {erased.conversations} conversations, "
+        f"{erased.messages} messages, {erased.inbox_items} inbox items"
+    )
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
+@click.option("--days", type=click.IntRange(min=1), default=None, help="Override RETENTION_DAYS.")
+def purge(dry_run: bool, days: int | None) -> None:
+    """Delete conversations whose last message is older than RETENTION_DAYS."""
+    from sunsupport.privacy.retention import purge as run_purge
+
+    days = days or get_settings().retention_days
+    if days is None:
+        raise click.ClickException("RETENTION_DAYS is not set (conversations are kept forever)")
+    report = _run(_with_database(lambda db: run_purge(db, days, dry_run=dry_run, trigger="cli")))
+    verb = "would delete" if dry_run else "deleted"
+    click.echo(
+        f"{verb} {report.conversations} conversations and {report.messages} messages "
+        f"last written before {report.cutoff:%Y-%m-%d %H:%M} UTC"
+    )
+
+
 async def _with_database(work: Callable[[Database], Awaitable[T]]) -> T:
     """Run ``work`` with a database whose units of work publish through the same hub as
     the servers, so what a command changes reaches every running process."""
@@ -202,18 +234,43 @@ def bot() -> None:
 
 
 @bot.command("eval")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def bot_eval(file: Path) -> None:
-    """Measure the bot on a JSONL file of {"text", "intent"} rows."""
-    from sunsupport.bot import load_bot
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--cv",
+    "folds",
+    type=click.IntRange(2, 20),
+    default=None,
+    help="Also cross-validate on the knowledge base's own examples (stratified K-fold): "
+    "accuracy, macro-F1, out-of-scope precision/recall, worst confusions, tuned policy.",
+)
+def bot_eval(file: Path | None, folds: int | None) -> None:
+    """Measure the bot on a JSONL file of {"text", "intent"} rows, and/or by --cv K."""
     from sunsupport.bot.evaluation import EvalDataError, evaluate, read_jsonl
+    from sunsupport.bot.kb import KnowledgeBaseError, load_knowledge_base
 
+    if file is None and folds is None:
+        raise click.UsageError("give a FILE, --cv K, or both")
+    kb_path = get_settings().kb_path
     try:
-        rows = read_jsonl(file)
-    except EvalDataError as exc:
+        knowledge = load_knowledge_base(kb_path)
+    except KnowledgeBaseError as exc:
         raise click.ClickException(str(exc)) from exc
-    report = evaluate(load_bot(get_settings().kb_path), rows)
-    click.echo(report.format())
+    if file is not None:
+        from sunsupport.bot import KnowledgeBot
+
+        try:
+            rows = read_jsonl(file)
+        except EvalDataError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(evaluate(KnowledgeBot(knowledge), rows).format())
+    if folds is not None:
+        from sunsupport.bot.calibration import cross_validate
+
+        if file is not None:
+            click.echo("")
+        click.echo(cross_validate(knowledge, folds).format())
 
 
 if __name__ == "__main__":

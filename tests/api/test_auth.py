@@ -78,7 +78,13 @@ async def test_login_returns_bearer_token(client: httpx.AsyncClient, new_user) -
     me = await client.get(
         "/auth/me", headers={"Authorization": f"Bearer {response.json()['access_token']}"}
     )
-    assert me.json() == {"id": user["id"], "username": user["username"], "role": "user"}
+    assert me.json() == {
+        "id": user["id"],
+        "username": user["username"],
+        "role": "user",
+        "display_name": user["username"],
+        "email": None,
+    }
 
 
 async def test_wrong_password_and_unknown_user_look_the_same(

@@ -222,7 +222,7 @@ async def test_sessions_list_newest_first_with_title(client: httpx.AsyncClient, 
     assert listed[0]["title"] is None and listed[0]["last_message_at"] is None
     assert listed[1]["title"] == "Почему нет солнца?"
     assert is_aware_rfc3339(listed[1]["last_message_at"])
-    assert set(listed[0]) == {"id", "created_date", "title", "last_message_at", "status"}
+    assert set(listed[0]) == {"id", "created_date", "title", "last_message_at", "status", "unread"}
     assert listed[0]["status"] == "bot"
     page = (await client.get("/chat/sessions?limit=1&offset=1", headers=user["headers"])).json()
     assert [s["id"] for s in page] == [first]

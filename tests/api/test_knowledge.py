@@ -161,3 +161,145 @@ class TestKnowledgeBaseReload:
         user = await new_user()
         sid = await open_chat(client, user)
         assert (await say(client, user, sid, "где луна"))["intent"] == "moon"
+
+
+async def _inbox_of(client: httpx.AsyncClient, admin: dict, sid: str, status: str = "new") -> list:
+    from sunsupport.chat import review
+
+    await review.settled()
+    listed = await client.get(
+        "/admin/misunderstood", params={"status": status, "limit": 200}, headers=admin["headers"]
+    )
+    return [item for item in listed.json() if item["session_id"] == sid]
+
+
+@pytest.mark.both_databases
+async def test_a_confident_answer_followed_by_a_human_request_is_reviewed(
+    client: httpx.AsyncClient, app, new_user
+) -> None:
+    admin = await make_staff(app, client, "admin")
+    user = await new_user()
+    sid = await open_chat(client, user)
+    pricing = await say(client, user, sid, "какие у вас тарифы?")
+    assert pricing["intent"] == "pricing" and pricing["confidence"] >= 0.4
+    await say(client, user, sid, "позовите оператора")
+    [item] = await _inbox_of(client, admin, sid)
+    assert item["reason"] == "asked_human"
+    assert (item["text"], item["answer_id"]) == ("какие у вас тарифы?", pricing["answer_id"])
+    assert item["intent"] == "pricing" and item["intent_title"] == "Тарифы, оплата и подписка"
+    assert item["guesses"][0]["title"] == "Тарифы, оплата и подписка"
+
+    confirmed = await client.patch(
+        f"/admin/misunderstood/{item['id']}", headers=admin["headers"], json={"status": "confirmed"}
+    )
+    assert confirmed.status_code == 200
+    assert confirmed.json()["status"] == "confirmed" and confirmed.json()["resolved_at"]
+    assert [i["id"] for i in await _inbox_of(client, admin, sid, "confirmed")] == [item["id"]]
+    assert await _inbox_of(client, admin, sid) == []
+
+
+@pytest.mark.both_databases
+async def test_a_rephrased_question_sends_the_earlier_answer_to_review(
+    client: httpx.AsyncClient, app, new_user
+) -> None:
+    admin = await make_staff(app, client, "admin")
+    user = await new_user()
+    sid = await open_chat(client, user)
+    first = await say(client, user, sid, "когда привезут солнце?")
+    assert first["intent"] == "sun_eta"
+    await say(client, user, sid, "спасибо")
+    again = await say(client, user, sid, "так когда же привезут солнце к нам?")
+    [item] = await _inbox_of(client, admin, sid)
+    assert (item["reason"], item["answer_id"]) == ("rephrased", first["answer_id"])
+    # the same again is one item per answer, and small talk is never reviewed
+    await say(client, user, sid, "спасибо")
+    await say(client, user, sid, "спасибо")
+    assert [i["id"] for i in await _inbox_of(client, admin, sid)] == [item["id"]]
+    # reviewing ends in teaching it as another intent
+    taught = await client.post(
+        f"/admin/misunderstood/{item['id']}/teach",
+        headers=admin["headers"],
+        json={"intent": "order"},
+    )
+    assert taught.json()["status"] == "resolved"
+    assert again["intent"] == "sun_eta"
+
+
+async def test_other_topics_in_a_row_are_not_reviewed(
+    client: httpx.AsyncClient, app, new_user
+) -> None:
+    admin = await make_staff(app, client, "admin")
+    user = await new_user()
+    sid = await open_chat(client, user)
+    for text in ("какая погода?", "сколько стоит подписка", "что такое полярная ночь"):
+        await say(client, user, sid, text)
+    assert await _inbox_of(client, admin, sid) == []
+
+
+async def test_intents_have_titles(client: httpx.AsyncClient, app) -> None:
+    admin = await make_staff(app, client, "admin")
+    listed = (await client.get("/admin/intents", headers=admin["headers"])).json()
+    titles = {i["id"]: i["title"] for i in listed}
+    assert titles["order"] == "Заказ и доставка по адресу"
+    assert titles["fallback"] == "Не по теме"
+    assert len(titles) == 20
+
+
+async def test_bot_parse_explains_on_request(client: httpx.AsyncClient, app, new_user) -> None:
+    user = await new_user()
+    plain = await client.post("/bot/parse", headers=user["headers"], json={"text": "прайс"})
+    assert plain.json()["explain"] is None
+    response = await client.post(
+        "/bot/parse",
+        headers=user["headers"],
+        json={"text": "можно заказать солнце на дачу?", "explain": True},
+    )
+    assert response.status_code == 200
+    body = response.json()
+    top = body["explain"]["intents"][0]
+    assert body["intent"] == top["intent"] == "order"
+    assert top["title"] == "Заказ и доставка по адресу"
+    assert top["confidence"] == body["confidence"]
+    assert top["examples"] and {e["intent"] for e in top["examples"]} == {"order"}
+    assert body["explain"]["nearest"][0]["similarity"] >= top["examples"][0]["similarity"]
+
+    # phrasings taught from conversations are shown to staff only
+    admin = await make_staff(app, client, "admin")
+    taught = "мне бы солнышка на фазенду заказать"
+    await client.post(
+        "/admin/examples", headers=admin["headers"], json={"intent": "order", "text": taught}
+    )
+    await app.state.bot_keeper.settled()  # retrained in the background
+    for who, visible in ((admin, True), (user, False)):
+        body = (
+            await client.post(
+                "/bot/parse", headers=who["headers"], json={"text": taught, "explain": True}
+            )
+        ).json()
+        assert body["intent"] == "order"
+        assert body["explain"]["taught"] is visible
+        texts = {e["text"] for e in body["explain"]["nearest"]}
+        assert (taught in texts) is visible
+
+
+class TestSampling:
+    @pytest.fixture
+    def settings_overrides(self) -> dict:
+        return {"review_sample_rate": 1.0}
+
+    async def test_confident_answers_are_sampled_for_review(
+        self, client: httpx.AsyncClient, app, new_user
+    ) -> None:
+        admin = await make_staff(app, client, "admin")
+        user = await new_user()
+        sid = await open_chat(client, user)
+        weather = await say(client, user, sid, "какая погода на солнце?")
+        await say(client, user, sid, "привет")
+        [item] = await _inbox_of(client, admin, sid)
+        assert (item["reason"], item["answer_id"]) == ("sampled", weather["answer_id"])
+        dismissed = await client.patch(
+            f"/admin/misunderstood/{item['id']}",
+            headers=admin["headers"],
+            json={"status": "dismissed"},
+        )
+        assert dismissed.json()["status"] == "dismissed"

@@ -44,6 +44,12 @@ async def test_stats(client: httpx.AsyncClient, app, new_user) -> None:
     assert stats["average_rating"] == 4 and stats["ratings"] == 1
     top = {row["intent"]: row["count"] for row in stats["top_intents"]}
     assert top == {"greeting": 1, "fallback": 1, "operator": 1}
+    titles = {row["intent"]: row["title"] for row in stats["top_intents"]}
+    assert titles == {
+        "greeting": "Приветствие",
+        "fallback": "Не по теме",
+        "operator": "Позвать оператора",
+    }
     assert sum(day["messages"] for day in stats["daily"]) == 7
     assert {"from", "to"} <= set(stats)
 

@@ -45,3 +45,30 @@ def test_report_format(bot) -> None:  # type: ignore[no-untyped-def]
 
 def test_held_out_file_is_readable() -> None:
     assert len(read_jsonl(HELD_OUT_SET)) >= 100
+
+
+def test_the_eval_command_keeps_its_report_and_cross_validates(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.bot.test_classifier import SMALL_KB
+
+    kb = tmp_path / "kb.yaml"
+    kb.write_text(SMALL_KB, encoding="utf-8")
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        '{"text": "приветик", "intent": "hello"}\n{"text": "цена какая", "intent": "price"}\n',
+        encoding="utf-8",
+    )
+    command = [sys.executable, "-m", "sunsupport", "bot", "eval", str(rows), "--cv", "2"]
+    env = {**os.environ, "KB_PATH": str(kb), "LOG_DIR": str(tmp_path / "logs")}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Accuracy: " in done.stdout and "precision" in done.stdout
+    assert "Cross-validation: stratified 2-fold on 15 KB examples" in done.stdout
+    assert "macro-F1" in done.stdout and "out-of-scope precision" in done.stdout
+    assert "tuned on these folds: threshold" in done.stdout
+
+    neither = subprocess.run(command[:5], env=env, capture_output=True, text=True, timeout=60)
+    assert neither.returncode == 2 and "give a FILE, --cv K, or both" in neither.stderr

@@ -11,7 +11,8 @@ from tests.support.bot import DEV_SET, HELD_OUT_SET, ask
 REQUIRED = [
     "greeting", "weather", "sun_eta", "no_sun", "goodbye", "thanks", "operator",
     "sunrise_sunset", "eclipse", "complaint", "pricing", "polar_night", "capabilities",
-    "bot_identity", "fallback",
+    "bot_identity", "fallback", "order", "eye_safety", "sun_facts", "account",
+    "working_hours",
 ]  # fmt: skip
 
 
@@ -146,7 +147,7 @@ def test_add_example_takes_effect_immediately() -> None:
 
 @pytest.mark.parametrize(
     ("path", "minimum"),
-    [(DEV_SET, 0.95), (HELD_OUT_SET, 0.9)],
+    [(DEV_SET, 0.98), (HELD_OUT_SET, 0.97)],
     ids=["dev", "held-out"],
 )
 def test_accuracy(bot: KnowledgeBot, path, minimum: float) -> None:
@@ -178,3 +179,48 @@ def test_a_vague_match_never_hands_off_to_a_human(bot: KnowledgeBot, text: str) 
 def test_the_quick_reply_for_the_operator_is_understood(bot: KnowledgeBot) -> None:
     reply = ask(bot, "Позвать оператора")
     assert reply.intent == "operator" and not reply.clarification
+
+
+def test_every_intent_has_a_russian_title(bot: KnowledgeBot) -> None:
+    titles = bot.titles
+    assert set(titles) == set(bot.intent_ids)
+    for intent_id, title in titles.items():
+        assert title != intent_id and any("а" <= c <= "я" for c in title.lower()), intent_id
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("как долго идёт свет от солнца до земли", "sun_facts"),
+        ("ну это самое", FALLBACK),
+        ("а как там вообще", FALLBACK),
+        ("можно ли заказать солнце на дачу", "order"),
+        ("ваш сервис отстой", "complaint"),
+        ("сколько стоит телевизор", FALLBACK),
+        ("как пройти к вокзалу", FALLBACK),
+        ("почему луна бывает красной", FALLBACK),
+        ("когда отгрузите солнце", "sun_eta"),
+        ("солнце мерцает и мигает", "complaint"),
+        ("прив", "greeting"),
+    ],
+)
+def test_what_the_issue_saw(bot: KnowledgeBot, text: str, intent: str) -> None:
+    assert ask(bot, text).intent == intent
+
+
+def test_out_of_scope_false_accept_rate_on_the_held_out_set(bot: KnowledgeBot) -> None:
+    """An out-of-scope question answered confidently as one of ours is the costly error."""
+    rows = [text for text, intent in read_jsonl(HELD_OUT_SET) if intent == FALLBACK]
+    assert len(rows) >= 40
+    accepted = [
+        text for text in rows if (r := ask(bot, text)).intent != FALLBACK and not r.clarification
+    ]
+    assert len(accepted) / len(rows) < 0.05, accepted
+
+
+def test_the_held_out_set_is_not_in_the_kb(bot: KnowledgeBot) -> None:
+    from sunsupport.bot.normalize import normalize
+
+    held_out = {normalize(text) for text, _ in read_jsonl(HELD_OUT_SET)}
+    examples = {normalize(e) for intent in bot.kb.intents for e in intent.examples}
+    assert all(len(text.split()) == 1 for text in held_out & examples), held_out & examples

@@ -163,3 +163,42 @@ def test_canned_reply_from_admin_in_the_console(
     item.get_by_test_id("canned-delete").click()
     ui.by("confirm").click()  # deleting asks first
     expect(item).to_have_count(0)
+
+
+def test_reviewing_a_confident_answer_the_user_escaped_from(
+    ui: UI,
+    staff: Callable[[str], tuple[Account, str]],
+    account_pool: Callable[[], tuple[Account, str]],
+    live_server: str,
+) -> None:
+    """A confident answer followed by a request for a human reaches the inbox with its
+    own reason and the intent's title; the admin confirms it was right."""
+    _, user_token = account_pool()
+    session_id = api_call(live_server, "POST", "/chat/session", user_token)["id"]
+    question = f"какие у вас тарифы, номер {secrets.randbelow(10**6)}?"
+    for text in (question, "позовите оператора"):
+        api_call(
+            live_server,
+            "POST",
+            "/chat/message",
+            user_token,
+            {"session_id": session_id, "text": text},
+        )
+
+    _, token = staff("admin")
+    open_admin(ui, token)
+    item = ui.by("inbox-item").filter(has_text=question)
+    if not item.count():  # the review runs just after the turn: look again once
+        ui.page.locator("#inbox-refresh").click()
+    expect(item.get_by_test_id("inbox-reason")).to_have_text("позвали человека")
+    expect(item).to_contain_text("Тарифы, оплата и подписка")
+    expect(item.get_by_test_id("teach-intent").locator("option:checked")).to_have_text(
+        "Тарифы, оплата и подписка"
+    )
+    item.get_by_test_id("confirm").click()
+    expect(ui.by("notice")).to_contain_text("Подтверждено")
+    expect(item).to_have_count(0)
+    ui.by("inbox-status").select_option("confirmed")
+    confirmed = ui.by("inbox-item").filter(has_text=question)
+    expect(confirmed).to_have_count(1)
+    expect(confirmed.get_by_test_id("confirm")).to_have_count(0)

@@ -55,3 +55,11 @@ async def say(client: httpx.AsyncClient, user: dict, sid: str, text: str) -> dic
     )
     assert response.status_code == 201, response.text
     return response.json()
+
+
+async def new_visitor(client: httpx.AsyncClient) -> dict:
+    """A widget visitor; returns the body of ``POST /auth/visitor`` and ``headers``."""
+    response = await client.post("/auth/visitor")
+    assert response.status_code == 201, response.text
+    body = response.json()
+    return {**body, "headers": {"Authorization": f"Bearer {body['access_token']}"}}

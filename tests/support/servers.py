@@ -63,7 +63,11 @@ def server_env(workdir: Path, extra_env: dict[str, str | None] | None = None) ->
 
 
 def start_server(
-    workdir: Path, extra_env: dict[str, str | None] | None = None, *, migrate: bool = False
+    workdir: Path,
+    extra_env: dict[str, str | None] | None = None,
+    *,
+    migrate: bool = False,
+    workers: int = 1,
 ) -> RunningServer:
     """Start a server in ``workdir``. A new SQLite database is a copy of the migrated
     template; ``migrate=True`` runs ``sunsupport migrate`` first instead, as a newcomer
@@ -78,7 +82,7 @@ def start_server(
     # The server's console output goes to a file, never to a pipe nobody reads: once a
     # pipe's 64 KiB buffer is full, the server blocks on its next log line and hangs.
     output = workdir / "server.out"
-    command = [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command = [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     with output.open("a", encoding="utf-8") as console:
         process = subprocess.Popen(
             command, cwd=workdir, env=env, stdout=console, stderr=subprocess.STDOUT, text=True

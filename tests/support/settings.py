@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from sunsupport.core.config import Settings
 
 TEST_SECRET = "test-secret-" + "x" * 40
+BOT_CACHE_DIR = Path(tempfile.gettempdir()) / "sunsupport-test-bot-cache"
+"""Shared by every app and server under test (and by runs): a model is trained once
+per knowledge base content, as in production."""
 
 # Environment for server processes: the same choices as make_settings.
 SERVER_ENV = {
@@ -18,6 +22,9 @@ SERVER_ENV = {
     "RATE_LIMIT_LOGIN_FAILURES": "",
     "RATE_LIMIT_REGISTRATIONS": "",
     "RATE_LIMIT_BOT_PARSE": "",
+    "BOT_CACHE_DIR": str(BOT_CACHE_DIR),
+    "REVIEW_SAMPLE_RATE": "0",
+    "RATE_LIMIT_VISITORS": "",
 }
 
 
@@ -34,6 +41,9 @@ def make_settings(database_url: str, log_dir: Path | None = None, **overrides: A
         "rate_limit_sessions": "",
         "rate_limit_registrations": "",
         "rate_limit_bot_parse": "",
+        "bot_cache_dir": BOT_CACHE_DIR,
+        "review_sample_rate": 0.0,  # random inbox items only where a test asks for them
+        "rate_limit_visitors": "",
     }
     if log_dir is not None:
         values["log_dir"] = log_dir

@@ -97,6 +97,30 @@ def test_ids_are_never_reused_after_all_migrations(tmp_path: Path) -> None:
     assert "AUTOINCREMENT" in schema["messages"]
 
 
+def test_the_accounts_migration_keeps_existing_look_alike_names_working(tmp_path: Path) -> None:
+    settings = make_settings(sqlite_url(tmp_path / "names.db"), tmp_path / "logs")
+    upgrade(settings, "0003")
+    db = sqlite3.connect(tmp_path / "names.db")
+    for user_id, name in ((1, "admin1"), (2, "аdmin1"), (3, "ivan")):  # 2: Cyrillic а
+        db.execute(
+            "INSERT INTO users (id, username, username_key, hashed_password, created_at) "
+            "VALUES (?, ?, ?, 'h', '2025-01-01 00:00:00')",
+            (user_id, name, name.casefold()),
+        )
+    db.commit()
+    db.close()
+    upgrade(settings)
+    db = sqlite3.connect(tmp_path / "names.db")
+    rows = db.execute(
+        "SELECT id, username_skeleton, token_version FROM users ORDER BY id"
+    ).fetchall()
+    db.close()
+    assert [(user_id, version) for user_id, _, version in rows] == [(1, 0), (2, 0), (3, 0)]
+    skeletons = [key for _, key, _ in rows]
+    assert skeletons[0] is not None and skeletons[2] is not None
+    assert skeletons[1] is None  # looks like admin1: kept, without a skeleton of its own
+
+
 def test_conversations_migration_folds_existing_history_into_the_statistics(
     tmp_path: Path,
 ) -> None:

@@ -45,6 +45,12 @@ async def _user(connection: HTTPConnection, claims: TokenClaims) -> User:
     user = await service.user_by_id(database, claims.user_id)
     if user is None:
         raise Unauthorized("User no longer exists")
+    # Checked on every request against the database, not a cache: a password change or
+    # "sign out everywhere" in one process revokes the token in all of them at once.
+    if user.token_version != claims.token_version:
+        raise Unauthorized(service.TOKEN_REVOKED)
+    if claims.visitor and not user.is_visitor:
+        raise Unauthorized("The visitor has registered; log in")
     return user
 
 
@@ -56,6 +62,14 @@ async def socket_user(websocket: WebSocket, token: str | None) -> tuple[User, da
         return await _user(websocket, claims), claims.expires_at
     except Unauthorized:
         await socket.close(websocket, socket.NOT_AUTHENTICATED, "Not authenticated")
+        return None
+
+
+def optional_claims(connection: HTTPConnection, token: str | None) -> TokenClaims | None:
+    """The claims of a token that may be absent or bad (registration accepts any)."""
+    try:
+        return _claims(connection, token)
+    except Unauthorized:
         return None
 
 

@@ -2,19 +2,37 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from sunsupport.auth import service
-from sunsupport.auth.deps import AddressTurn, CurrentUser, LoginGates
-from sunsupport.auth.schemas import Credentials, LoginIn, MeOut, TokenOut, UserOut
-from sunsupport.core.deps import ClientAddress, DatabaseDep, LimiterDep, PasswordsDep, SettingsDep
+from sunsupport.auth.deps import AddressTurn, CurrentUser, LoginGates, optional_claims
+from sunsupport.auth.schemas import (
+    Credentials,
+    LoginIn,
+    MeOut,
+    PasswordChangeIn,
+    ProfileIn,
+    TokenOut,
+    UserOut,
+    VisitorTokenOut,
+)
+from sunsupport.core.deps import (
+    ClientAddress,
+    DatabaseDep,
+    LimiterDep,
+    PasswordsDep,
+    SettingsDep,
+    TokenDep,
+)
 from sunsupport.core.errors import error_responses
 from sunsupport.core.security import create_access_token
+from sunsupport.models import User
 
 router = APIRouter(prefix="/auth", tags=["auth"], responses=error_responses(503))
 
 TOO_MANY_REGISTRATIONS = "Too many registrations from this address; try again later"
+TOO_MANY_VISITORS = "Too many new visitors from this address; try again later"
 
 
 @router.post(
@@ -26,14 +44,47 @@ TOO_MANY_REGISTRATIONS = "Too many registrations from this address; try again la
 )
 async def register(
     body: Credentials,
+    request: Request,
     db: DatabaseDep,
     passwords: PasswordsDep,
     limiter: LimiterDep,
     client: ClientAddress,
+    token: TokenDep,
 ) -> UserOut:
+    """A new account. Sent with a visitor's token (``Authorization: Bearer``), the visitor
+    becomes this user and keeps their conversations; any other token is ignored."""
     await limiter.hit(limiter.registrations, f"addr:{client}", TOO_MANY_REGISTRATIONS)
-    user = await service.register(db, passwords, body.username, body.password)
+    claims = optional_claims(request, token)
+    if claims is not None and claims.visitor:
+        user = await service.become_user(
+            db, passwords, claims.user_id, body.username, body.password
+        )
+    else:
+        user = await service.register(db, passwords, body.username, body.password)
     return UserOut.model_validate(user)
+
+
+@router.post(
+    "/visitor",
+    status_code=status.HTTP_201_CREATED,
+    response_model=VisitorTokenOut,
+    responses=error_responses(429),
+    dependencies=[AddressTurn],
+)
+async def visitor(
+    db: DatabaseDep, settings: SettingsDep, limiter: LimiterDep, client: ClientAddress
+) -> VisitorTokenOut:
+    """Chat without registering (the widget): a passwordless visitor account and its
+    token, valid ``VISITOR_TOKEN_EXPIRE_DAYS``."""
+    await limiter.hit(limiter.visitors, f"addr:{client}", TOO_MANY_VISITORS)
+    user = await service.create_visitor(db)
+    token = create_access_token(
+        user.id,
+        settings.secret_key or "",
+        settings.visitor_token_expire_days * 24 * 60,
+        visitor=True,
+    )
+    return VisitorTokenOut(access_token=token, username=user.username, display_name=user.shown_name)
 
 
 @router.post(
@@ -53,7 +104,7 @@ async def login(
     user = await service.authenticate(
         db, passwords, limiter, gates, body.username, body.password, client
     )
-    return TokenOut(access_token=_token_for(user.id, settings))
+    return TokenOut(access_token=_token_for(user.id, settings, user.token_version))
 
 
 @router.post(
@@ -74,15 +125,73 @@ async def token(
     user = await service.authenticate(
         db, passwords, limiter, gates, form.username, form.password, client
     )
-    return TokenOut(access_token=_token_for(user.id, settings))
+    return TokenOut(access_token=_token_for(user.id, settings, user.token_version))
 
 
 @router.get("/me", response_model=MeOut, responses=error_responses(401, 429))
 async def me(user: CurrentUser) -> MeOut:
-    return MeOut.model_validate(user)
+    return _me(user)
 
 
-def _token_for(user_id: int, settings: SettingsDep) -> str:
+@router.patch("/me", response_model=MeOut, responses=error_responses(401, 413, 422, 429))
+async def update_me(body: ProfileIn, db: DatabaseDep, user: CurrentUser) -> MeOut:
+    """Change the display name and/or the email (users and visitors; only the fields
+    sent). Operators see both in the console; replies are emailed to the address."""
+    values = body.model_dump(include=body.model_fields_set)
+    if "email" in values and values["email"] is not None:
+        values["email"] = str(values["email"])
+    changed = await service.update_profile(db, user, values) if values else user
+    return _me(changed)
+
+
+def _me(user: User) -> MeOut:
+    return MeOut.model_validate(
+        {
+            "id": user.id,
+            "username": user.username,
+            "role": user.role,
+            "display_name": user.shown_name,
+            "email": user.email,
+        }
+    )
+
+
+@router.post(
+    "/password",
+    response_model=TokenOut,
+    responses=error_responses(401, 403, 413, 422, 429),
+)
+async def change_password(
+    body: PasswordChangeIn,
+    user: CurrentUser,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    limiter: LimiterDep,
+    passwords: PasswordsDep,
+    gates: LoginGates,
+    client: ClientAddress,
+) -> TokenOut:
+    """Change the password. Every token issued before stops working at once, in every
+    process, and the account's live connections close; the answer is a new token.
+    A wrong current password is 403 and counts as a failed login."""
+    await service.confirm_password(
+        db, passwords, limiter, gates, user, body.current_password, client
+    )
+    version = await service.change_password(db, passwords, user, body.new_password)
+    return TokenOut(access_token=_token_for(user.id, settings, version))
+
+
+@router.post(
+    "/logout-all",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 429),
+)
+async def logout_all(user: CurrentUser, db: DatabaseDep) -> None:
+    """Sign out everywhere: every token of the account stops working, this one too."""
+    await service.revoke_tokens(db, user)
+
+
+def _token_for(user_id: int, settings: SettingsDep, token_version: int) -> str:
     return create_access_token(
-        user_id, settings.secret_key or "", settings.access_token_expire_minutes
+        user_id, settings.secret_key or "", settings.access_token_expire_minutes, token_version
     )

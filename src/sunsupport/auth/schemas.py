@@ -1,13 +1,46 @@
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
+from sunsupport.auth.password_rules import MAX_LENGTH, MIN_LENGTH, check_password
 from sunsupport.core.text import CleanStr, DisplayName
+from sunsupport.core.usernames import NameProblem, check_characters, normalise
 
-Username = Annotated[str, Field(min_length=4, max_length=20, pattern=r"^[\w.\-]+$")]
-Password = Annotated[CleanStr, Field(min_length=8, max_length=128)]
+
+def _nfkc(value: Any) -> Any:
+    return normalise(value) if isinstance(value, str) else value
+
+
+def _one_script(value: str) -> str:
+    try:
+        check_characters(value)
+    except NameProblem as exc:
+        raise PydanticCustomError(
+            "username_script", "The username {problem}", {"problem": str(exc)}
+        ) from exc
+    return value
+
+
+Username = Annotated[
+    str,
+    BeforeValidator(_nfkc),
+    Field(min_length=4, max_length=20, pattern=r"^[\w.\-]+$"),
+    AfterValidator(_one_script),
+]
+"""NFKC-normalised first (``ａｄｍｉｎ`` is ``admin``), then letters of one script."""
+Password = Annotated[CleanStr, Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH)]
 
 
 class Credentials(BaseModel):
@@ -15,6 +48,27 @@ class Credentials(BaseModel):
 
     username: Username
     password: Password
+
+    @field_validator("password")
+    @classmethod
+    def _strong(cls, password: str, info: ValidationInfo) -> str:
+        check_password(password, info.data.get("username", ""))
+        return password
+
+
+class PasswordChangeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: Annotated[CleanStr, Field(min_length=1, max_length=MAX_LENGTH)]
+    new_password: Password
+
+
+class PasswordConfirmIn(BaseModel):
+    """A destructive request repeats the password (a stolen token alone is not enough)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    password: Annotated[CleanStr, Field(min_length=1, max_length=MAX_LENGTH)]
 
 
 class LoginIn(BaseModel):
@@ -34,7 +88,32 @@ class UserOut(BaseModel):
 
 
 class MeOut(UserOut):
-    role: Literal["user", "operator", "admin"]
+    role: Literal["user", "operator", "admin", "visitor"]
+    display_name: str = Field(description="The name people see; the username unless set")
+    email: str | None
+
+
+def _blank_is_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+class ProfileIn(BaseModel):
+    """Only the fields sent change; ``email: null`` (or empty) removes the address,
+    ``display_name: null`` goes back to the username."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: DisplayName | None = None
+    email: Annotated[EmailStr | None, BeforeValidator(_blank_is_none)] = Field(
+        default=None, max_length=254
+    )
+
+
+class VisitorTokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105
+    username: str
+    display_name: str
 
 
 class TokenOut(BaseModel):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import re
+import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -11,9 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sunsupport.auth import repository
-from sunsupport.core.errors import Conflict, NotFound, Unauthorized
+from sunsupport.auth.password_rules import require_strong
+from sunsupport.core import audit
+from sunsupport.core.errors import Conflict, Forbidden, NotFound, Unauthorized
 from sunsupport.core.fairness import Gates
-from sunsupport.core.ratelimit import RateLimiter
+from sunsupport.core.ratelimit import Limit, RateLimiter
 from sunsupport.core.security import PasswordHasher
 from sunsupport.core.timeutil import utcnow
 from sunsupport.core.uow import Database, emit
@@ -21,7 +25,13 @@ from sunsupport.live.hub import user_channel
 from sunsupport.models import Role, User
 
 BAD_CREDENTIALS = "Incorrect username or password"
+WRONG_PASSWORD = "The password is wrong"  # noqa: S105 (a message)
+TOKEN_REVOKED = "Token revoked: the password was changed or every session was signed out"  # noqa: S105
+NAME_TAKEN = "Username is already taken"
+NAME_LOOKS_TAKEN = "Username is already taken: it looks the same as an existing one"
 TOO_MANY_FAILURES = "Too many failed login attempts; try again later"
+VISITOR_NAME_ATTEMPTS = 5
+GENERATED_NAME = re.compile(r"^Гость \d{4}$")
 # Presence is written at most this often per staff member: a busy console is not a
 # write storm.
 PRESENCE_RESOLUTION = timedelta(seconds=30)
@@ -35,12 +45,72 @@ async def register(
     role: str = Role.USER,
     display_name: str | None = None,
 ) -> User:
-    """A new account. Argon2 runs first, in its pool; the write is one short insert."""
+    """A new account. Argon2 runs first, in its pool; the write is one short insert. A
+    staff account (only the command line makes those) is recorded in the audit log."""
     hashed = await passwords.hash(password)
+
+    def write(session: Session) -> User:
+        if repository.look_alike_exists(session, username):
+            raise Conflict(NAME_LOOKS_TAKEN)
+        user = repository.add(session, username, hashed, role, display_name)
+        if user.is_staff:
+            target = audit.user_target(user.id)
+            audit.record(session, audit.Action.STAFF_CREATED, actor=None, target=target, role=role)
+        return user
+
     try:
-        return await db.write(repository.add, username, hashed, role, display_name)
-    except IntegrityError as exc:  # the name (in any case) is taken
-        raise Conflict("Username is already taken") from exc
+        return await db.write(write)
+    except IntegrityError as exc:  # the name (in any case), or its look-alike, is taken
+        raise Conflict(NAME_TAKEN) from exc
+
+
+async def become_user(
+    db: Database, passwords: PasswordHasher, visitor_id: int, username: str, password: str
+) -> User:
+    """A visitor registers: the same account (its chats, its email) gets a name and a
+    password. If the account is no longer a visitor, this is a plain registration."""
+    hashed = await passwords.hash(password)
+
+    def write(session: Session) -> User:
+        if repository.look_alike_exists(session, username):
+            raise Conflict(NAME_LOOKS_TAKEN)
+        user = repository.become_user(session, visitor_id, username, hashed)
+        if user is None:
+            return repository.add(session, username, hashed)
+        if user.display_name and GENERATED_NAME.match(user.display_name):
+            user.display_name = None  # «Гость 4821» was ours, not theirs
+        emit(session, user_channel(user.id), {"type": "user_changed", "user_id": user.id})
+        return user
+
+    try:
+        return await db.write(write)
+    except IntegrityError as exc:
+        raise Conflict(NAME_TAKEN) from exc
+
+
+async def create_visitor(db: Database) -> User:
+    """A passwordless account for the widget, with a generated name («Гость 4821»)."""
+    for attempt in range(VISITOR_NAME_ATTEMPTS):
+        username = f"guest_{secrets.token_hex(6)}"
+        display_name = f"Гость {1000 + secrets.randbelow(9000)}"
+        try:
+            return await db.write(repository.add_visitor, username, display_name)
+        except IntegrityError:  # 48 random bits collided: try another name
+            if attempt == VISITOR_NAME_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def update_profile(db: Database, user: User, values: dict[str, str | None]) -> User:
+    """Change the display name and/or the email (only the keys given)."""
+
+    def write(session: Session) -> User:
+        changed = repository.update_profile(session, user.id, values)
+        if changed is None:
+            raise Unauthorized("User no longer exists")
+        return changed
+
+    return await db.write(write)
 
 
 async def authenticate(
@@ -56,10 +126,8 @@ async def authenticate(
     per address: never per name alone, so nobody can lock a victim out from elsewhere.
     Attempts from one address are verified one at a time (in this process), so the
     check, the verification and the count of a failure cannot be raced in parallel."""
-    pair = f"pair:{repository.username_key(username)}:{client}"
-    address = f"addr:{client}"
-    limits = ((limiter.login_failures, pair), (limiter.login_failures_per_address, address))
-    async with gates.turn(address):
+    limits = _failure_limits(limiter, username, client)
+    async with gates.turn(f"addr:{client}"):
         for limit, key in limits:
             await limiter.check(limit, key, TOO_MANY_FAILURES)
         user = await db.read(repository.get_by_username, username)
@@ -70,8 +138,77 @@ async def authenticate(
     raise Unauthorized(BAD_CREDENTIALS)
 
 
+def _failure_limits(limiter: RateLimiter, username: str, client: str) -> list[tuple[Limit, str]]:
+    pair = f"pair:{repository.username_key(username)}:{client}"
+    return [
+        (limiter.login_failures, pair),
+        (limiter.login_failures_per_address, f"addr:{client}"),
+    ]
+
+
+async def confirm_password(
+    db: Database,
+    passwords: PasswordHasher,
+    limiter: RateLimiter,
+    gates: Gates,
+    user: User,
+    password: str,
+    client: str,
+) -> None:
+    """The signed-in user proves the password again (to change it, or to delete the
+    account). A wrong one is 403 and counts as a failed login: a stolen token must not
+    become an unthrottled password oracle."""
+    limits = _failure_limits(limiter, user.username, client)
+    async with gates.turn(f"addr:{client}"):
+        for limit, key in limits:
+            await limiter.check(limit, key, TOO_MANY_FAILURES)
+        if await passwords.verify(password, user.hashed_password):
+            return
+        for limit, key in limits:
+            await limiter.record(limit, key)
+    raise Forbidden(WRONG_PASSWORD)
+
+
+async def change_password(db: Database, passwords: PasswordHasher, user: User, new: str) -> int:
+    """Store a new password and revoke every token issued before (the caller has already
+    confirmed the current one). Returns the new token version, for the caller's new token."""
+    require_strong(new, user.username, field="new_password")
+    hashed = await passwords.hash(new)
+    return await _revoke(db, user, hashed)
+
+
+async def revoke_tokens(db: Database, user: User) -> int:
+    """Sign out everywhere: every token of the account, the caller's too, stops working."""
+    return await _revoke(db, user, None)
+
+
+async def _revoke(db: Database, user: User, hashed: str | None) -> int:
+    def write(session: Session) -> int:
+        version = repository.replace_credentials(session, user.id, user.token_version, hashed)
+        if version is None:  # revoked meanwhile (another tab signed out everywhere)
+            raise Unauthorized(TOKEN_REVOKED)
+        emit(session, user_channel(user.id), {"type": "user_changed", "user_id": user.id})
+        return version
+
+    return await db.write(write)
+
+
+def forget_account(session: Session, user: User) -> None:
+    """Inside a unit of work: delete the account row (its conversations are the chat
+    feature's to delete first) and tell its live connections."""
+    repository.delete_user(session, user.id)
+    emit(session, user_channel(user.id), {"type": "user_changed", "user_id": user.id})
+
+
 async def user_by_id(db: Database, user_id: int) -> User | None:
     return await db.read(repository.snapshot_by_id, user_id)
+
+
+async def user_by_name(db: Database, username: str) -> User:
+    user = await db.read(repository.get_by_username, username)
+    if user is None:
+        raise NotFound(f"No user named {username}")
+    return user
 
 
 async def set_role(db: Database, username: str, role: str) -> User:
@@ -79,6 +216,16 @@ async def set_role(db: Database, username: str, role: str) -> User:
         user = repository.get_by_username(session, username)
         if user is None:
             raise NotFound(f"No user named {username}")
+        if user.role != role:
+            audit.record(
+                session,
+                audit.Action.ROLE_CHANGED,
+                actor=None,
+                target=audit.user_target(user.id),
+                username=user.username,
+                before=user.role,
+                after=role,
+            )
         user.role = Role(role)
         emit(session, user_channel(user.id), {"type": "user_changed", "user_id": user.id})
         return user

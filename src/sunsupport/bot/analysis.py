@@ -1,9 +1,13 @@
-"""Turning a message into weighted index terms: lemmas, typo fixes, a city placeholder.
+"""Turning a message into what the classifier reads: two views of the same words.
 
-A word contributes up to three terms: its lemma (full weight), its surface form and
-a short stem (lower weights). The surface form separates words that share a lemma
-("бывай" vs "бывают"); the stem joins related words with different lemmas
-("доставка" / "доставят", "вернуть" / "вернётся").
+* ``chars``: the normalised words, typos fixed against the knowledge base's vocabulary
+  and every city name replaced by one placeholder. Character n-grams of this view
+  carry spelling variants, clipped words ("прив") and word endings.
+* ``lemmas``: the dictionary form of each word (pymorphy3), so "доставите",
+  "доставка" and "доставят" share features even when the KB has only one of them.
+
+A city becomes :data:`CITY_TERM` in both views, so "рассвет в Самаре" and "рассвет
+в Омске" are the same question to the model and the KB needs no example per city.
 """
 
 from __future__ import annotations
@@ -15,33 +19,39 @@ from sunsupport.bot.normalize import tokenize
 from sunsupport.bot.skills.gazetteer import CityMatch, Gazetteer
 from sunsupport.bot.spelling import SpellingIndex
 
-CITY_TERM = "<город>"
-"""Every city name becomes this one term, so "рассвет в Самаре" and "рассвет в Омске"
-are the same question to the matcher and the KB needs no example per city."""
-
-SURFACE_WEIGHT = 0.4
-STEM_WEIGHT = 0.5
-STEM_LENGTH = 5
+CITY_TERM = "гггород"
+"""A made-up word: no real word shares its character n-grams."""
 
 STOPWORDS = frozenset(
     "и а но или в во на с со к ко по о об от из за для же ли бы ну то вот "
     "да уж ведь пожалуйста плиз please подскажите скажите подскажи скажи "
-    "это этот весь все так вообще просто уже еще быть есть бы тогда".split()
+    "это этот весь все так просто уже еще быть есть бы тогда".split()
 )
-"""Function words with no intent signal. Pronouns and question words stay: "ты кто"
-and "когда"/"почему" carry the intent; IDF weighting makes common ones cheap."""
+"""Function words left out of the lemma view (the character view keeps them: "ну это
+самое" is a chit-chat pattern worth recognising). Question words stay: "когда" and
+"почему" carry the intent."""
 
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
     tokens: list[str]
     cities: list[CityMatch]
-    terms: dict[str, float]
-    """Term → weight factor (multiplied by the term's IDF in the index)."""
+    words: list[str]
+    """Tokens after typo correction, cities replaced by :data:`CITY_TERM`."""
+    lemmas: list[str]
+    """Lemmas of the content words (stop words and numbers left out)."""
 
     @property
-    def lemmas(self) -> list[str]:
-        return [t for t, w in self.terms.items() if w == 1.0]
+    def chars(self) -> str:
+        return " ".join(self.words)
+
+    @property
+    def lemma_text(self) -> str:
+        return " ".join(self.lemmas)
+
+    @property
+    def empty(self) -> bool:
+        return not self.words
 
 
 class TextAnalyzer:
@@ -51,28 +61,26 @@ class TextAnalyzer:
     def analyse(self, text: str, spelling: SpellingIndex | None = None) -> Analysis:
         tokens = tokenize(text)
         cities = self.gazetteer.find_all(tokens) if self.gazetteer else []
-        in_city = {i for match in cities for i in range(match.start, match.end)}
-        terms: dict[str, float] = {}
-
-        def put(term: str, weight: float) -> None:
-            terms[term] = max(weight, terms.get(term, 0.0))
-
-        for position, token in enumerate(tokens):
-            if position in in_city:
-                put(CITY_TERM, 1.0)
+        city_start = {match.start: match.end for match in cities}
+        words: list[str] = []
+        lemmas: list[str] = []
+        position = 0
+        while position < len(tokens):
+            if position in city_start:
+                words.append(CITY_TERM)
+                lemmas.append(CITY_TERM)
+                position = city_start[position]
                 continue
-            if token.isdigit():
-                continue
+            token = tokens[position]
+            position += 1
             word = self.correct(token, spelling)
-            base = lemma(word)
-            if base in STOPWORDS or word in STOPWORDS:
+            words.append(word)
+            if word.isdigit():
                 continue
-            put(base, 1.0)
-            if word != base:
-                put("=" + word, SURFACE_WEIGHT)
-            if len(base) > STEM_LENGTH:
-                put("~" + base[:STEM_LENGTH], STEM_WEIGHT)
-        return Analysis(tokens, cities, terms)
+            base = lemma(word)
+            if base not in STOPWORDS and word not in STOPWORDS:
+                lemmas.append(base)
+        return Analysis(tokens, cities, words, lemmas)
 
     @staticmethod
     def correct(token: str, spelling: SpellingIndex | None) -> str:

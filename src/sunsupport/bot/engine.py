@@ -1,110 +1,189 @@
-"""The knowledge-base bot: analyse → rank through the index → policy → reply (+ skills)."""
+"""The knowledge-base bot: analyse → classify → policy → reply (+ skills).
+
+The model is trained from the knowledge base's examples and the phrasings admins
+taught (see :mod:`.training`); a phrasing taught by an admin is also remembered word
+for word, so it is answered as taught at once, before any retraining.
+"""
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from threading import Lock
 from typing import Any
 
-from sunsupport.bot.analysis import CITY_TERM, Analysis, TextAnalyzer
+from sunsupport.bot.analysis import Analysis, TextAnalyzer
 from sunsupport.bot.base import FALLBACK, DialogueState, Ranked, Reply
-from sunsupport.bot.index import ExampleIndex, Match
+from sunsupport.bot.classifier import Document, Match, Neighbour
 from sunsupport.bot.kb import Intent, KnowledgeBase, load_knowledge_base
 from sunsupport.bot.normalize import normalize, tokenize
 from sunsupport.bot.policy import FOLLOW_UP_CONFIDENCE, answers_question_instead, decide
 from sunsupport.bot.skills import SkillTurn, get_skill, pending_intent
 from sunsupport.bot.skills.gazetteer import Gazetteer, default_gazetteer
-from sunsupport.bot.spelling import SpellingIndex
+from sunsupport.bot.training import Trained, train_or_load
 
 RANKING_SIZE = 5
 
 
 @dataclass(frozen=True, slots=True)
-class _Model:
-    """Everything derived from the examples; rebuilt as a whole and swapped atomically."""
+class IntentExplanation:
+    intent: str
+    title: str
+    confidence: float
+    examples: tuple[Neighbour, ...]
 
-    index: ExampleIndex
-    spelling: SpellingIndex
-    smalltalk_only: frozenset[str]
-    """Terms used only by small-talk intents (привет, спасибо, добрый…)."""
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why the bot read a message as it did: the top intents with their scores and,
+    for each, its training examples nearest to the message."""
+
+    reply: Reply
+    intents: tuple[IntentExplanation, ...]
+    nearest: tuple[Neighbour, ...]
+    """The nearest training examples of any intent."""
+    taught: bool
+    """The message is, word for word, a phrasing an admin taught."""
 
 
 class KnowledgeBot:
-    def __init__(self, kb: KnowledgeBase, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        gazetteer: Gazetteer | None = None,
+        cache_dir: Path | None = None,
+        taught: Iterable[tuple[str, str]] = (),
+    ) -> None:
         self.kb = kb.with_fallback()
+        self.cache_dir = cache_dir
         self._intents = {intent.id: intent for intent in self.kb.intents}
-        self._examples = {intent.id: list(intent.examples) for intent in self.kb.intents}
         self._smalltalk = frozenset(i.id for i in self.kb.intents if i.smalltalk)
         self._thresholds = {i.id: i.threshold for i in self.kb.intents if i.threshold}
         self._analyzer = TextAnalyzer(gazetteer if gazetteer is not None else default_gazetteer())
         self._skills = {i.id: get_skill(i.skill) for i in self.kb.intents if i.skill}
         self._kept_memory = frozenset().union(*(s.kept_memory for s in self._skills.values()))
         self._lock = Lock()
-        self._example_cache: dict[str, tuple[list[str], dict[str, float]]] = {}
-        self._model = self._build_model()
+        self._taught: dict[str, str] = {}
+        self._taught_pairs: list[tuple[str, str]] = []
+        self.remember(taught)
+        self._trained = self._train()
 
     @property
     def intent_ids(self) -> list[str]:
         return list(self._intents)
 
-    def add_example(self, intent_id: str, text: str) -> None:
-        """Teach a new phrasing; it takes effect for the next message."""
-        self.add_examples([(intent_id, text)])
+    @property
+    def titles(self) -> dict[str, str]:
+        """Intent id → the Russian title people see (the id when the KB gives none)."""
+        return {i.id: i.title or i.id for i in self.kb.intents}
 
-    def add_examples(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Teach several phrasings with a single index rebuild (e.g. at start-up)."""
-        pairs = list(pairs)
+    def is_smalltalk(self, intent_id: str) -> bool:
+        return intent_id in self._smalltalk
+
+    def has_skill(self, intent_id: str) -> bool:
+        """Skill intents are asked again as a matter of course (another city, a date)."""
+        return intent_id in self._skills
+
+    @property
+    def model_key(self) -> str:
+        """The content hash of what the current model was trained from."""
+        return self._trained.key
+
+    # --- teaching ----------------------------------------------------------------------
+
+    def remember(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Take taught phrasings: answered as taught at once (word for word), and used
+        by the model from the next :meth:`retrain`. Cheap; no training here."""
+        checked = []
         for intent_id, text in pairs:
             if intent_id not in self._intents:
                 raise KeyError(f"unknown intent: {intent_id}")
-            if not normalize(text):
+            key = " ".join(tokenize(text))
+            if not key:
                 raise ValueError("an example needs at least one word")
+            checked.append((intent_id, text, key))
         with self._lock:
-            for intent_id, text in pairs:
-                self._examples[intent_id].append(text)
-            self._model = self._build_model()
+            for intent_id, text, key in checked:
+                self._taught[key] = intent_id
+                self._taught_pairs.append((intent_id, text))
 
-    def _analysed_example(self, text: str) -> tuple[list[str], dict[str, float]]:
-        """Tokens and terms of a KB example, cached so a rebuild only analyses new ones."""
-        cached = self._example_cache.get(text)
-        if cached is None:
-            cached = (tokenize(text), self._analyzer.analyse(text).terms)
-            self._example_cache[text] = cached
-        return cached
+    def retrain(self) -> None:
+        """Train on the KB and everything taught so far, then swap the model in (CPU
+        work: the caller runs it off the event loop, never inside a transaction)."""
+        trained = self._train()
+        with self._lock:
+            self._trained = trained
 
-    def _build_model(self) -> _Model:
-        frequency: dict[str, int] = {}
-        rows: list[tuple[str, dict[str, float]]] = []
-        owners: dict[str, set[str]] = {}
-        for intent_id, examples in self._examples.items():
-            for example in examples:
-                tokens, terms = self._analysed_example(example)
-                for token in tokens:
-                    frequency[token] = frequency.get(token, 0) + 1
-                rows.append((intent_id, terms))
-                for term in terms:
-                    owners.setdefault(term, set()).add(intent_id)
-        smalltalk_only = frozenset(
-            term for term, ids in owners.items() if ids <= self._smalltalk and term != CITY_TERM
+    def add_example(self, intent_id: str, text: str) -> None:
+        """Teach a phrasing and retrain now (the library's one-step form)."""
+        self.add_examples([(intent_id, text)])
+
+    def add_examples(self, pairs: Iterable[tuple[str, str]]) -> None:
+        self.remember(pairs)
+        self.retrain()
+
+    def _train(self) -> Trained:
+        with self._lock:
+            taught = list(self._taught_pairs)
+        examples = [(i.id, e) for i in self.kb.intents for e in i.examples] + taught
+        return train_or_load(examples, self._analyzer, frozenset(self._smalltalk), self.cache_dir)
+
+    # --- reading -----------------------------------------------------------------------
+
+    def analyse(self, text: str) -> Analysis:
+        return self._analyzer.analyse(text, self._trained.spelling)
+
+    def rank(self, text: str, limit: int = RANKING_SIZE) -> list[Match]:
+        return self._rank(self._trained, self.analyse(text), limit)
+
+    def _rank(self, trained: Trained, analysis: Analysis, limit: int = RANKING_SIZE) -> list[Match]:
+        if analysis.empty:
+            return []
+        taught = self._taught.get(" ".join(analysis.tokens))
+        if taught is not None:
+            return [Match(taught, 1.0)]
+        vector = trained.model.vector(Document(analysis.chars, analysis.lemma_text))
+        if vector.coverage < trained.min_coverage:
+            return []  # letters the KB has never seen together: not a question to us
+        return trained.model.rank(vector, limit)
+
+    def explain(
+        self, text: str, intents: int = 3, examples: int = 3, include_taught: bool = True
+    ) -> Explanation:
+        """The answer and the evidence behind it (for admins; costs more than answering).
+        ``include_taught=False`` leaves out phrasings admins taught from conversations,
+        which only staff may see."""
+        reply = self.answer(text, DialogueState())
+        trained = self._trained
+        analysis = self.analyse(text)
+        vector = trained.model.vector(Document(analysis.chars, analysis.lemma_text))
+        with self._lock:
+            hidden = set() if include_taught else {t for _, t in self._taught_pairs}
+
+        def nearest(only: Sequence[str] = ()) -> tuple[Neighbour, ...]:
+            found = trained.model.nearest(vector, examples + len(hidden), only)
+            return tuple(n for n in found if n.text not in hidden)[:examples]
+
+        titles = self.titles
+        explained = tuple(
+            IntentExplanation(
+                r.intent, titles.get(r.intent, r.intent), r.confidence, nearest([r.intent])
+            )
+            for r in reply.ranking[:intents]
         )
-        spelling = SpellingIndex(frequency, frequency)
-        return _Model(ExampleIndex(rows), spelling, smalltalk_only)
+        taught = include_taught and " ".join(analysis.tokens) in self._taught
+        return Explanation(reply, explained, nearest(), taught)
 
-    # --- answering -------------------------------------------------------------------
-
-    def rank(self, text: str) -> list[Match]:
-        model = self._model
-        return model.index.search(self._analyzer.analyse(text, model.spelling).terms)
+    # --- answering ---------------------------------------------------------------------
 
     def answer(self, text: str, state: DialogueState, now: datetime | None = None) -> Reply:
         now = now or datetime.now(UTC)
-        model = self._model
-        analysis = self._analyzer.analyse(text, model.spelling)
-        ranking = model.index.search(analysis.terms, RANKING_SIZE)
+        trained = self._trained
+        analysis = self._analyzer.analyse(text, trained.spelling)
+        ranking = self._rank(trained, analysis)
 
         asking = pending_intent(state.pending)
         if asking in self._skills:
@@ -114,9 +193,10 @@ class KnowledgeBot:
             state = DialogueState(fallback_streak=state.fallback_streak)
 
         if ranking and ranking[0].intent in self._smalltalk:
-            ranking = self._question_behind_smalltalk(model, analysis, ranking)
+            ranking = self._question_behind_smalltalk(trained, analysis, ranking)
 
-        decision = decide(ranking, self.kb.settings, self._thresholds)
+        settings = self.kb.settings
+        decision = decide(ranking, settings, self._thresholds)
         ranked = tuple(Ranked(m.intent, round(m.score, 4)) for m in ranking)
         if decision.intent == FALLBACK:
             return self._fallback(text, state, decision.confidence, ranked)
@@ -125,7 +205,7 @@ class KnowledgeBot:
         if decision.alternative is not None:
             first, second = self._intents[decision.intent], self._intents[decision.alternative]
             return Reply(
-                text=f"{self.kb.settings.ambiguity_prefix} Выберите подходящий вариант "
+                text=f"{settings.ambiguity_prefix} Выберите подходящий вариант "
                 "или задайте вопрос по-другому.",
                 intent=decision.intent,
                 confidence=round(decision.confidence, 4),
@@ -156,22 +236,18 @@ class KnowledgeBot:
         )
 
     def _question_behind_smalltalk(
-        self, model: _Model, analysis: Analysis, ranking: list[Match]
+        self, trained: Trained, analysis: Analysis, ranking: list[Match]
     ) -> list[Match]:
-        """Rank again without the words the small-talk match explains; keep the new
-        ranking only if it finds a confident real question."""
-        top = ranking[0]
-        explained = model.index.example_terms(top.example) if top.example >= 0 else {}
-        remainder = {
-            t: w
-            for t, w in analysis.terms.items()
-            if t not in model.smalltalk_only and t not in explained
-        }
-        if not remainder or not any(w == 1.0 for w in remainder.values()):
+        """A greeting or thanks that carries a question ("Добрый день, какие тарифы?"):
+        classify again without the words only small talk uses; keep the new reading
+        only if it finds a confident real question."""
+        remainder = trained.without_smalltalk(analysis)
+        if remainder is None:
             return ranking
-        candidates = model.index.search(remainder, RANKING_SIZE)
-        lemmas = sum(1 for w in remainder.values() if w == 1.0)
-        if answers_question_instead(ranking, candidates, self._smalltalk, self.kb.settings, lemmas):
+        candidates = self._rank(trained, remainder)
+        if answers_question_instead(
+            ranking, candidates, self._smalltalk, self.kb.settings, len(remainder.lemmas)
+        ):
             return candidates
         return ranking
 
@@ -229,7 +305,11 @@ def _representative(intent: Intent) -> str:
     return intent.examples[0] if intent.examples else intent.id
 
 
-def load_bot(kb_path: Path | None = None) -> KnowledgeBot:
+def load_bot(
+    kb_path: Path | None = None,
+    cache_dir: Path | None = None,
+    taught: Iterable[tuple[str, str]] = (),
+) -> KnowledgeBot:
     """Build a bot from a KB file (None = the packaged default). Always a new object,
     so a failed reload leaves the running bot untouched."""
-    return KnowledgeBot(load_knowledge_base(kb_path))
+    return KnowledgeBot(load_knowledge_base(kb_path), cache_dir=cache_dir, taught=taught)

@@ -25,6 +25,9 @@ DEFAULT_FALLBACK_ANSWER = (
 )
 
 
+FALLBACK_TITLE = "Не по теме"
+
+
 class KnowledgeBaseError(Exception):
     """A knowledge base file that cannot be used; the message names file, line and reason."""
 
@@ -47,6 +50,8 @@ class Intent(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
+    title: str | None = Field(default=None, min_length=1, max_length=80)
+    """What people see instead of the id (admin inbox, teach menu, statistics)."""
     examples: list[str] = Field(default_factory=list)
     answers: list[str] = Field(min_length=1)
     suggestions: list[str] = Field(default_factory=list)
@@ -103,7 +108,7 @@ class KnowledgeBase(BaseModel):
         """This KB, with a built-in fallback intent when the file defines none."""
         if any(i.id == FALLBACK for i in self.intents):
             return self
-        fallback = Intent(id=FALLBACK, answers=[DEFAULT_FALLBACK_ANSWER])
+        fallback = Intent(id=FALLBACK, title=FALLBACK_TITLE, answers=[DEFAULT_FALLBACK_ANSWER])
         return self.model_copy(update={"intents": [*self.intents, fallback]})
 
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sunsupport.bot.base import FALLBACK
-from sunsupport.bot.index import Match
+from sunsupport.bot.classifier import Match
 from sunsupport.bot.kb import Settings
 
 FOLLOW_UP_CONFIDENCE = 0.5

@@ -39,8 +39,8 @@ async def list_canned(db: DatabaseDep, _admin: AdminUser) -> list[CannedReplyOut
     response_model=CannedReplyOut,
     responses=error_responses(409, 413, 422),
 )
-async def create_canned(body: CannedReplyIn, db: DatabaseDep, _admin: AdminUser) -> CannedReplyOut:
-    reply = await service.create_canned(db, body.shortcut, body.text)
+async def create_canned(body: CannedReplyIn, db: DatabaseDep, admin: AdminUser) -> CannedReplyOut:
+    reply = await service.create_canned(db, body.shortcut, body.text, admin)
     return CannedReplyOut.model_validate(reply)
 
 
@@ -50,9 +50,9 @@ async def create_canned(body: CannedReplyIn, db: DatabaseDep, _admin: AdminUser)
     responses=error_responses(404, 409, 413, 422),
 )
 async def update_canned(
-    reply_id: ReplyId, body: CannedReplyIn, db: DatabaseDep, _admin: AdminUser
+    reply_id: ReplyId, body: CannedReplyIn, db: DatabaseDep, admin: AdminUser
 ) -> CannedReplyOut:
-    reply = await service.update_canned(db, reply_id, body.shortcut, body.text)
+    reply = await service.update_canned(db, reply_id, body.shortcut, body.text, admin)
     return CannedReplyOut.model_validate(reply)
 
 
@@ -61,5 +61,5 @@ async def update_canned(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(404, 422),
 )
-async def delete_canned(reply_id: ReplyId, db: DatabaseDep, _admin: AdminUser) -> None:
-    await service.delete_canned(db, reply_id)
+async def delete_canned(reply_id: ReplyId, db: DatabaseDep, admin: AdminUser) -> None:
+    await service.delete_canned(db, reply_id, admin)

@@ -8,10 +8,11 @@ hot path. The rest uses the ORM.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, Update, bindparam, delete, insert, select, update
+from sqlalchemy import Table, Update, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from sunsupport.models import ChatSession, Message
@@ -67,15 +68,54 @@ def delete_session(session: Session, chat: ChatSession) -> None:
     session.flush()
 
 
-def list_sessions(session: Session, user_id: int, limit: int, offset: int) -> Sequence[ChatSession]:
+def list_sessions(
+    session: Session, user_id: int, limit: int, offset: int
+) -> list[tuple[ChatSession, int]]:
+    """The user's conversations, newest first, each with its unread count: operator
+    replies after the newest message its owner has seen (one indexed count per row)."""
     query = (
-        select(ChatSession)
+        select(ChatSession, _unread_count())
         .where(ChatSession.user_id == user_id)
         .order_by(ChatSession.created_date.desc(), ChatSession.id.desc())
         .limit(limit)
         .offset(offset)
     )
-    return session.scalars(query).all()
+    return [(chat, int(unread or 0)) for chat, unread in session.execute(query).all()]
+
+
+UNREAD_SENDERS = ("operator", "system")
+"""What counts as unread: a human's reply and the handover notes; not the bot's answers,
+which come while the person is there."""
+
+
+def _unread_count() -> Any:
+    return (
+        select(func.count(Message.id))
+        .where(
+            Message.session_id == ChatSession.id,
+            Message.id > func.coalesce(ChatSession.read_message_id, 0),
+            Message.sender_type.in_(UNREAD_SENDERS),
+        )
+        .correlate(ChatSession)
+        .scalar_subquery()
+    )
+
+
+def mark_read(session: Session, session_id: str) -> int | None:
+    """Everything in the conversation is seen: move its read mark to its newest message
+    (never backwards). The mark, or None for an empty conversation."""
+    newest = session.scalar(select(func.max(Message.id)).where(Message.session_id == session_id))
+    if newest is None:
+        return None
+    session.execute(
+        update(_SESSIONS)
+        .where(
+            _SESSIONS.c.id == session_id,
+            func.coalesce(_SESSIONS.c.read_message_id, 0) < newest,
+        )
+        .values(read_message_id=newest)
+    )
+    return int(newest)
 
 
 def advance(session: Session, session_id: str, seen_version: int, values: dict[str, Any]) -> bool:
@@ -171,3 +211,80 @@ def messages_after_in(
         .limit(limit)
     )
     return session.scalars(query).all()
+
+
+def session_ids_of(session: Session, user_id: int) -> list[str]:
+    query = select(ChatSession.id).where(ChatSession.user_id == user_id)
+    return list(session.scalars(query).all())
+
+
+def sessions_of(session: Session, user_id: int) -> Sequence[ChatSession]:
+    query = (
+        select(ChatSession)
+        .where(ChatSession.user_id == user_id)
+        .order_by(ChatSession.created_date, ChatSession.id)
+    )
+    return session.scalars(query).all()
+
+
+def messages_of(session: Session, user_id: int) -> Sequence[Message]:
+    """Every message in the user's conversations, in sending order."""
+    query = (
+        select(Message)
+        .join(ChatSession, ChatSession.id == Message.session_id)
+        .where(ChatSession.user_id == user_id)
+        .order_by(Message.id)
+    )
+    return session.scalars(query).all()
+
+
+def stale_session_ids(session: Session, cutoff: datetime, limit: int) -> list[str]:
+    """Conversations whose last message (or, with none, whose start) is before ``cutoff``."""
+    last = func.coalesce(ChatSession.last_message_at, ChatSession.created_date)
+    query = select(ChatSession.id).where(last < cutoff).order_by(ChatSession.id).limit(limit)
+    return list(session.scalars(query).all())
+
+
+def delete_sessions(session: Session, session_ids: Sequence[str]) -> tuple[int, int]:
+    """Delete conversations and their messages; how many of each went."""
+    if not session_ids:
+        return 0, 0
+    messages = session.execute(delete(Message).where(Message.session_id.in_(session_ids)))
+    chats = session.execute(delete(ChatSession).where(ChatSession.id.in_(session_ids)))
+    return int(getattr(chats, "rowcount", 0) or 0), int(getattr(messages, "rowcount", 0) or 0)
+
+
+def count_stale(session: Session, cutoff: datetime) -> tuple[int, int]:
+    """How many conversations :func:`stale_session_ids` would name, and their messages."""
+    last = func.coalesce(ChatSession.last_message_at, ChatSession.created_date)
+    stale = select(ChatSession.id).where(last < cutoff)
+    chats = session.scalar(select(func.count()).select_from(stale.subquery()))
+    messages = session.scalar(
+        select(func.count()).select_from(Message).where(Message.session_id.in_(stale))
+    )
+    return int(chats or 0), int(messages or 0)
+
+
+def recent_exchanges(
+    session: Session, session_id: str, before_id: int, answers: int
+) -> list[tuple[Message | None, Message]]:
+    """The last ``answers`` bot answers before ``before_id``, each with the user message
+    it answered (None when there is none), newest first."""
+    query = (
+        select(Message)
+        .where(Message.session_id == session_id, Message.id < before_id)
+        .order_by(Message.id.desc())
+        .limit(answers * 3 + 1)
+    )
+    recent = list(session.scalars(query))
+    pairs: list[tuple[Message | None, Message]] = []
+    for position, message in enumerate(recent):
+        if message.sender_type != "bot":
+            continue
+        question = next(
+            (m for m in recent[position + 1 :] if m.sender_type in ("user", "bot")), None
+        )
+        pairs.append((question if question and question.sender_type == "user" else None, message))
+        if len(pairs) == answers:
+            break
+    return pairs

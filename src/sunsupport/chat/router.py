@@ -15,7 +15,9 @@ from sunsupport.chat.schemas import (
     MessagePosted,
     RatingIn,
     RatingOut,
+    ReadOut,
     SessionDetail,
+    SessionListItem,
     SessionOut,
     SessionSummary,
     SessionTitleIn,
@@ -37,16 +39,30 @@ async def create_session(db: DatabaseDep, user: CurrentUser, limiter: LimiterDep
     return SessionOut.model_validate(chat)
 
 
-@router.get("/sessions", response_model=list[SessionSummary], responses=error_responses(401, 422))
+@router.get("/sessions", response_model=list[SessionListItem], responses=error_responses(401, 422))
 async def list_sessions(
     db: DatabaseDep,
     user: CurrentUser,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> list[SessionSummary]:
-    """The current user's chat sessions, newest first."""
+) -> list[SessionListItem]:
+    """The current user's chat sessions, newest first, with their unread counts."""
     chats = await service.list_sessions(db, user, limit, offset)
-    return [SessionSummary.model_validate(chat) for chat in chats]
+    return [
+        SessionListItem(**SessionSummary.model_validate(chat).model_dump(), unread=unread)
+        for chat, unread in chats
+    ]
+
+
+@router.post(
+    "/session/{session_id}/read",
+    response_model=ReadOut,
+    responses=error_responses(401, 403, 404, 422),
+)
+async def mark_read(session_id: SessionIdPath, db: DatabaseDep, user: CurrentUser) -> ReadOut:
+    """The owner has seen the conversation: its unread count drops to 0."""
+    newest = await service.mark_read(db, user, session_id)
+    return ReadOut(session_id=session_id, read_message_id=newest)
 
 
 @router.post(

@@ -31,6 +31,16 @@ class SessionSummary(BaseModel):
     status: SessionStatusName
 
 
+class SessionListItem(SessionSummary):
+    unread: int = Field(description="Operator replies and handover notes its owner has not seen")
+
+
+class ReadOut(BaseModel):
+    session_id: str
+    read_message_id: int | None
+    unread: Literal[0] = 0
+
+
 class SessionDetail(SessionSummary):
     user_id: int
     assignee_id: int | None

@@ -34,6 +34,8 @@ class ChatPolicy:
 
     operator_active_window: timedelta = timedelta(minutes=5)
     low_confidence: float = 0.4
+    review_sample_rate: float = 0.0
+    """Share of confident answers sent to the admins' inbox for review."""
 
 
 # --- rules inside a unit of work ----------------------------------------------------
@@ -104,6 +106,46 @@ def messages_after_in(
     return repository.messages_after_in(session, session_ids, after_id, limit)
 
 
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    conversations: int = 0
+    messages: int = 0
+    inbox_items: int = 0
+
+
+def delete_conversations(session: Session, session_ids: Sequence[str]) -> Deleted:
+    """Delete conversations with everything that quotes them: messages and inbox items."""
+    inbox_items = knowledge.forget_conversations(session, session_ids)
+    stats.unlink_conversations(session, session_ids)
+    conversations, messages = repository.delete_sessions(session, session_ids)
+    return Deleted(conversations, messages, inbox_items)
+
+
+def delete_conversations_of(session: Session, user_id: int) -> Deleted:
+    return delete_conversations(session, repository.session_ids_of(session, user_id))
+
+
+def stale_conversations(session: Session, cutoff: datetime, limit: int) -> list[str]:
+    """Ids of conversations last written to before ``cutoff`` (retention)."""
+    return repository.stale_session_ids(session, cutoff, limit)
+
+
+def count_stale_conversations(session: Session, cutoff: datetime) -> tuple[int, int]:
+    """Conversations (and their messages) that :func:`stale_conversations` would name."""
+    return repository.count_stale(session, cutoff)
+
+
+def conversations_with_messages(
+    session: Session, user_id: int
+) -> list[tuple[ChatSession, list[Message]]]:
+    """Every conversation of the user, oldest first, each with its messages in order."""
+    chats = repository.sessions_of(session, user_id)
+    by_chat: dict[str, list[Message]] = {chat.id: [] for chat in chats}
+    for message in repository.messages_of(session, user_id):
+        by_chat[message.session_id].append(message)
+    return [(chat, by_chat[chat.id]) for chat in chats]
+
+
 def title_from(text: str) -> str:
     collapsed = " ".join(text.split())
     if len(collapsed) <= TITLE_LENGTH:
@@ -154,14 +196,29 @@ async def delete_session(db: Database, user: User, session_id: str) -> None:
         if chat.status in events.HUMAN_STATUSES:
             events.emit_withdrawn(session, chat, "deleted")
         repository.delete_messages(session, chat.id)
+        knowledge.forget_conversations(session, [chat.id])
+        stats.unlink_conversations(session, [chat.id])
         repository.delete_session(session, chat)
         events.emit_deleted(session, chat)
 
     await db.write(write)
 
 
-async def list_sessions(db: Database, user: User, limit: int, offset: int) -> Sequence[ChatSession]:
+async def list_sessions(
+    db: Database, user: User, limit: int, offset: int
+) -> list[tuple[ChatSession, int]]:
+    """The user's conversations, newest first, with their unread counts."""
     return await db.read(repository.list_sessions, user.id, limit, offset)
+
+
+async def mark_read(db: Database, user: User, session_id: str) -> int | None:
+    """The owner has seen the whole conversation (staff reading it changes nothing)."""
+
+    def write(session: Session) -> int | None:
+        conversation_snapshot(session, user, session_id)
+        return repository.mark_read(session, session_id)
+
+    return await db.write(write)
 
 
 async def readable_session(db: Database, user: User, session_id: str) -> ChatSession:
@@ -248,6 +305,7 @@ async def clear_history(db: Database, user: User, session_id: str) -> None:
         if chat.status in events.HUMAN_STATUSES:
             events.emit_withdrawn(session, chat, "cleared")
         repository.delete_messages(session, chat.id)
+        knowledge.forget_conversations(session, [chat.id])
         chat.title = None
         chat.bot_state = None
         chat.last_message_at = None

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from sunsupport.auth import service as accounts
 from sunsupport.bot import FALLBACK, DialogueState, Ranked, Reply
-from sunsupport.chat import events, repository
+from sunsupport.chat import events, repository, review
 from sunsupport.chat.events import HUMAN_STATUSES
 from sunsupport.chat.service import ChatPolicy, conversation_snapshot, title_from
 from sunsupport.core import metrics
@@ -94,10 +94,34 @@ async def post_user_message(
             chat = await db.read(conversation_snapshot, user, session_id)
             turn = await _think(db, bot, chat, text, policy)
             try:
-                return await db.write(_store, turn)
+                posted = await db.write(_store, turn)
             except StaleConversation:
                 await asyncio.sleep(random.uniform(0, 0.002 * (attempt + 1)))  # noqa: S311
+                continue
+            if posted.reply is not None:
+                _review_earlier_answers(db, bot, posted, bool(turn.handoff), policy)
+            return posted
     raise Conflict("The conversation changed while answering; send the message again")
+
+
+def _review_earlier_answers(
+    db: Database, bot: BotRunner, posted: PostedMessage, handoff: bool, policy: ChatPolicy
+) -> None:
+    """Did this turn show that an earlier confident answer was wrong? (In the background.)"""
+    knows = bot.keeper.bot
+    facts = review.TurnFacts(
+        session_id=posted.message.session_id,
+        message_id=posted.message.id,
+        text=posted.message.text,
+        intent=posted.reply.intent if posted.reply is not None else None,
+        handoff=handoff,
+    )
+    rules = review.ReviewRules(
+        low_confidence=policy.low_confidence,
+        reviewable=lambda intent: intent != HANDOFF_INTENT and not knows.is_smalltalk(intent),
+        repeatable=knows.has_skill,
+    )
+    review.after_turn(db, facts, rules)
 
 
 async def _think(
@@ -126,7 +150,7 @@ async def _think(
         }
     turn.reply = reply
     turn.answered_at = utcnow()
-    turn.inbox_reason = _misunderstood(reply, policy)
+    turn.inbox_reason = _misunderstood(reply, policy) or _sampled(bot, reply, policy)
     return turn
 
 
@@ -220,6 +244,19 @@ def _misunderstood(reply: Reply, policy: ChatPolicy) -> InboxReason | None:
         return InboxReason.FALLBACK
     if reply.clarification or reply.confidence < policy.low_confidence:
         return InboxReason.LOW_CONFIDENCE
+    return None
+
+
+def _sampled(bot: BotRunner, reply: Reply, policy: ChatPolicy) -> InboxReason | None:
+    """A small random share of confident answers goes to review anyway."""
+    if (
+        reply.intent in (FALLBACK, HANDOFF_INTENT)
+        or bot.keeper.bot.is_smalltalk(reply.intent)
+        or policy.review_sample_rate <= 0
+    ):
+        return None
+    if random.random() < policy.review_sample_rate:  # noqa: S311 - a sample, not a secret
+        return InboxReason.SAMPLED
     return None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import AsyncIterable, AsyncIterator
+from contextlib import nullcontext
 from typing import Any
 
 from fastapi import APIRouter, WebSocket
@@ -22,6 +23,7 @@ from sunsupport.core.uow import Database
 from sunsupport.live import socket
 from sunsupport.live.hub import STAFF_CHANNEL, Event, Hub, session_channel, user_channel
 from sunsupport.models import User
+from sunsupport.notify.service import LivePresence
 
 router = APIRouter()
 
@@ -102,6 +104,8 @@ async def _serve(
             current = await accounts.user_by_id(db, user.id)
             if current is None:
                 return socket.FORBIDDEN, "The account no longer exists"
+            if current.token_version != user.token_version:
+                return socket.NOT_AUTHENTICATED, accounts.TOKEN_REVOKED
             try:
                 await service.readable_session(db, current, session_id)
             except NotFound:
@@ -111,7 +115,10 @@ async def _serve(
             return None
 
         watch = socket.watch_access(expires_at, changes, still_allowed)
-        await socket.pump(websocket, _tracking(live, status), cursor, on_frame, watch)
+        presence: LivePresence = websocket.app.state.live_presence
+        # The owner's open page counts as "here": no email for what they can see.
+        with presence.connected(user.id) if chat.user_id == user.id else nullcontext():
+            await socket.pump(websocket, _tracking(live, status), cursor, on_frame, watch)
 
 
 async def _tracking(live: AsyncIterable[Event], status: dict[str, str]) -> AsyncIterator[Event]:

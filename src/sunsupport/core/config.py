@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import stat
 import warnings
@@ -35,6 +36,11 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     bot_reply_delay_seconds: float = Field(default=0.0, ge=0, le=30)
     kb_path: Path | None = None
+    bot_cache_dir: Path | None = Path("var/bot-cache")
+    """Trained bot models, keyed by the knowledge base's content hash: restarts and other
+    workers load the model instead of training it. Empty: no cache."""
+    review_sample_rate: float = Field(default=0.02, ge=0, le=1)
+    """Share of confident bot answers sent to the admins' inbox for review anyway."""
     operator_active_minutes: float = Field(default=5, gt=0, le=24 * 60)
     """An operator seen within this window makes the bot say "on the way", not "queued"."""
     inbox_low_confidence: float = Field(default=0.4, ge=0, le=1)
@@ -51,6 +57,8 @@ class Settings(BaseSettings):
     rate_limit_sessions: str = "20/minute"
     rate_limit_registrations: str = "10/minute"
     """New accounts per client address."""
+    rate_limit_visitors: str = "20/hour"
+    """New visitor accounts (``POST /auth/visitor``) per client address."""
     rate_limit_bot_parse: str = "60/minute"
     """``/bot/parse`` calls per user."""
     rate_limit_storage_uri: str = "memory://"
@@ -77,15 +85,76 @@ class Settings(BaseSettings):
     metrics_token: str | None = Field(default=None, repr=False)
     """Also let callers with ``Authorization: Bearer <token>`` read ``/metrics``."""
 
+    visitor_token_expire_days: int = Field(default=30, ge=1, le=366)
+    """A visitor's token lifetime: the widget remembers the visitor this long."""
+    widget_allowed_origins: str = ""
+    """Sites that may embed ``/widget`` (comma-separated origins, ``https://shop.example``);
+    the service's own pages always may."""
+    public_base_url: str = ""
+    """The service's address as people reach it (links in emails); default
+    ``http://HOST:PORT``."""
+
+    smtp_host: str = ""
+    """Empty: no email is sent (replies are not queued for mail)."""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str = ""
+    smtp_password: str = Field(default="", repr=False)
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: float = Field(default=30, gt=0, le=600)
+    mail_from: str = "Солнце · техподдержка <support@localhost>"
+    notify_offline_after_seconds: float = Field(default=60, ge=0, le=7 * 24 * 3600)
+    """An operator's reply is emailed when its owner has had no live connection this long."""
+    mail_poll_seconds: float = Field(default=5, gt=0, le=600)
+    """How often the mail worker looks for due emails."""
+
+    retention_days: int | None = Field(default=None, ge=1, le=36_500)
+    """Conversations whose last message is older than this many days are purged (with
+    their messages and inbox items) once a day; empty keeps them forever."""
+
     sql_echo: bool = False
     max_body_bytes: int = 64 * 1024
     argon2_profile: Literal["production", "test"] = "production"
     """``test`` makes Argon2 nearly free, for test suites; only allowed with ENV=test."""
 
+    @field_validator("bot_cache_dir", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("retention_days", mode="before")
+    @classmethod
+    def _empty_is_forever(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("log_level")
     @classmethod
     def _upper_level(cls, value: str) -> str:
         return value.upper()
+
+    @field_validator("widget_allowed_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        return ",".join(parse_origins(value))
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not _ORIGIN_LIKE.match(value):
+            raise ValueError(f"not an http(s) URL: {value!r}")
+        return value
+
+    @property
+    def widget_origins(self) -> tuple[str, ...]:
+        return tuple(self.widget_allowed_origins.split(",")) if self.widget_allowed_origins else ()
+
+    @property
+    def base_url(self) -> str:
+        return self.public_base_url or f"http://{self.host}:{self.port}"
+
+    @property
+    def mail_on(self) -> bool:
+        return bool(self.smtp_host.strip())
 
     @model_validator(mode="after")
     def _cheap_hashing_only_in_tests(self) -> Settings:
@@ -142,6 +211,29 @@ class Settings(BaseSettings):
         db_file = self.sqlite_path()
         directory = db_file.parent if db_file else Path(".")
         return _load_or_create_secret(directory / SECRET_FILE_NAME)
+
+
+_ORIGIN = re.compile(
+    r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:\d{1,5})?$"
+)
+_ORIGIN_LIKE = re.compile(r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+
+
+def parse_origins(value: str) -> list[str]:
+    """Comma-separated origins (scheme, host, optional port; no path), each checked: a
+    typo must fail at start-up, not silently let nobody (or everybody) embed the widget."""
+    origins: list[str] = []
+    for item in value.split(","):
+        origin = item.strip().rstrip("/")
+        if not origin:
+            continue
+        if not _ORIGIN.match(origin):
+            raise ValueError(
+                f"not an origin: {origin!r} (expected scheme://host[:port], e.g. https://shop.example)"
+            )
+        if origin.lower() not in (o.lower() for o in origins):
+            origins.append(origin.lower())
+    return origins
 
 
 def _load_or_create_secret(path: Path) -> str:

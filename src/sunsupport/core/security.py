@@ -61,24 +61,44 @@ class PasswordHasher:
         return await self._pool.run(self._hasher.verify, password, hashed)
 
 
+VISITOR_KIND = "visitor"
+
+
 @dataclass(frozen=True, slots=True)
 class TokenClaims:
     user_id: int
     expires_at: datetime
+    token_version: int = 0
+    """The account's token version when the token was issued (``tv``); a token whose
+    version is no longer the account's was revoked (password change, sign-out
+    everywhere). Tokens from before versions existed count as version 0."""
+    visitor: bool = False
+    """Issued to a visitor: it stops working once the visitor registers (the account is
+    then a user's, with a password, and the widget's long-lived token must not open it)."""
 
 
 class InvalidToken(Exception):
     pass
 
 
-def create_access_token(user_id: int, secret: str, expire_minutes: int) -> str:
+def create_access_token(
+    user_id: int,
+    secret: str,
+    expire_minutes: int,
+    token_version: int = 0,
+    *,
+    visitor: bool = False,
+) -> str:
     now = utcnow()
-    claims = {
+    claims: dict[str, object] = {
         "sub": str(user_id),
+        "tv": token_version,
         "iat": now,
         "exp": now + timedelta(minutes=expire_minutes),
         "jti": uuid.uuid4().hex,
     }
+    if visitor:
+        claims["kind"] = VISITOR_KIND
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -104,6 +124,14 @@ def _verified(token: str, secret: str) -> TokenClaims:
         if not 0 < user_id < MAX_ID:
             raise ValueError("sub out of range")
         expires_at = datetime.fromtimestamp(claims["exp"], UTC)
+        token_version = claims.get("tv", 0)
+        if not isinstance(token_version, int) or not 0 <= token_version < MAX_ID:
+            raise ValueError("tv out of range")
     except (jwt.PyJWTError, ValueError, TypeError, OverflowError, OSError) as exc:
         raise InvalidToken(str(exc)) from exc
-    return TokenClaims(user_id=user_id, expires_at=expires_at)
+    return TokenClaims(
+        user_id=user_id,
+        expires_at=expires_at,
+        token_version=token_version,
+        visitor=claims.get("kind") == VISITOR_KIND,
+    )

@@ -1,16 +1,24 @@
 """Keeps the running bot: builds it from the knowledge base plus the phrasings admins
 taught (stored in the database), applies what other processes teach, and reloads the
-knowledge base file without a restart, keeping the last good bot when the file is bad."""
+knowledge base file without a restart, keeping the last good bot when the file is bad.
+
+Training is CPU work (about a second): it runs in a thread, never on the event loop,
+inside a transaction or under a lock a request waits for. A taught phrasing is
+answered as taught at once; the model that generalises from it is retrained in the
+background (several teachings in a row share one retraining) and swapped in whole.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from pathlib import Path
 
 from anyio import to_thread
 from loguru import logger
 
-from sunsupport.bot import KnowledgeBot, load_bot
+from sunsupport.bot import KnowledgeBot
+from sunsupport.bot.kb import load_knowledge_base
 from sunsupport.core.uow import Database
 from sunsupport.knowledge import repository
 from sunsupport.live.hub import SYSTEM_CHANNEL, Event, Hub
@@ -20,10 +28,15 @@ KB_RELOAD = "kb_reload"
 
 
 class BotKeeper:
-    def __init__(self, kb_path: Path | None, database: Database) -> None:
+    def __init__(
+        self, kb_path: Path | None, database: Database, cache_dir: Path | None = None
+    ) -> None:
         self._kb_path = kb_path
         self._database = database
+        self._cache_dir = cache_dir
         self._bot: KnowledgeBot | None = None
+        self._retraining: asyncio.Task[None] | None = None
+        self._retrain_again = False
         self.origin = uuid.uuid4().hex
         """Identifies this process in broadcast events."""
 
@@ -37,8 +50,7 @@ class BotKeeper:
         """Build a new bot and swap it in; on a bad file raise and keep the current one."""
         examples = await self._database.read(repository.all_examples)
         taught = [(e.intent, e.text) for e in examples]
-        # Building the index is CPU work (a second or more for a large KB): off the loop.
-        fresh = await to_thread.run_sync(_build, self._kb_path, taught)
+        fresh = await to_thread.run_sync(_build, self._kb_path, taught, self._cache_dir)
         self._bot = fresh
         logger.info("knowledge base loaded: {} intents", len(fresh.intent_ids))
         return fresh
@@ -47,11 +59,35 @@ class BotKeeper:
         return {"type": KB_EXAMPLE, "intent": intent, "text": text, "origin": self.origin}
 
     def teach_now(self, intent: str, text: str) -> None:
-        """Teach this process's bot synchronously (the change is already committed)."""
+        """Teach this process's bot (the change is already committed): the phrasing is
+        answered as taught from now on, and the model retrains in the background."""
         try:
-            self.bot.add_example(intent, text)
+            self.bot.remember([(intent, text)])
         except (KeyError, ValueError) as exc:  # an intent removed from the KB file since
             logger.warning("skipping taught example for {}: {}", intent, exc)
+            return
+        self._schedule_retraining()
+
+    def _schedule_retraining(self) -> None:
+        if self._retraining is not None and not self._retraining.done():
+            self._retrain_again = True
+            return
+        self._retraining = asyncio.get_running_loop().create_task(self._retrain())
+
+    async def _retrain(self) -> None:
+        while True:
+            self._retrain_again = False
+            try:
+                await to_thread.run_sync(self.bot.retrain)
+            except Exception:  # the last model keeps answering
+                logger.exception("retraining the bot failed")
+            if not self._retrain_again:
+                return
+
+    async def settled(self) -> None:
+        """Wait until background retraining is done (shutdown, tests)."""
+        while self._retraining is not None and not self._retraining.done():
+            await asyncio.shield(self._retraining)
 
     def reload_event(self) -> Event:
         return {"type": KB_RELOAD, "origin": self.origin}
@@ -63,9 +99,7 @@ class BotKeeper:
                 if event.get("origin") == self.origin:
                     continue
                 if event.get("type") == KB_EXAMPLE:
-                    # Rebuilding the index is CPU work: in a thread, swapped in atomically.
-                    intent, text = str(event["intent"]), str(event["text"])
-                    await to_thread.run_sync(self.teach_now, intent, text)
+                    self.teach_now(str(event["intent"]), str(event["text"]))
                 elif event.get("type") == KB_RELOAD:
                     try:
                         await self.load()
@@ -73,8 +107,10 @@ class BotKeeper:
                         logger.error("knowledge base reload failed: {}", exc)
 
 
-def _build(kb_path: Path | None, taught: list[tuple[str, str]]) -> KnowledgeBot:
-    bot = load_bot(kb_path)
-    known = set(bot.intent_ids)
-    bot.add_examples([(intent, text) for intent, text in taught if intent in known])
-    return bot
+def _build(
+    kb_path: Path | None, taught: list[tuple[str, str]], cache_dir: Path | None
+) -> KnowledgeBot:
+    kb = load_knowledge_base(kb_path).with_fallback()
+    known = {intent.id for intent in kb.intents}
+    usable = [(intent, text) for intent, text in taught if intent in known]
+    return KnowledgeBot(kb, cache_dir=cache_dir, taught=usable)

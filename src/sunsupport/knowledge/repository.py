@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from sunsupport.models import KbExample, MisunderstoodItem
@@ -25,6 +25,11 @@ def find_for_answer(session: Session, answer_id: int, reason: str) -> Misunderst
     return session.scalar(query)
 
 
+def has_item_for_answer(session: Session, answer_id: int) -> bool:
+    query = select(MisunderstoodItem.id).where(MisunderstoodItem.answer_id == answer_id).limit(1)
+    return session.scalar(query) is not None
+
+
 def list_items(
     session: Session, status: str | None, limit: int, offset: int
 ) -> Sequence[MisunderstoodItem]:
@@ -43,3 +48,13 @@ def add_example(session: Session, example: KbExample) -> KbExample:
 
 def all_examples(session: Session) -> Sequence[KbExample]:
     return (session.scalars(select(KbExample).order_by(KbExample.id))).all()
+
+
+def delete_for_sessions(session: Session, session_ids: Sequence[str]) -> int:
+    """Delete the inbox items quoting these conversations; how many went."""
+    if not session_ids:
+        return 0
+    result = session.execute(
+        delete(MisunderstoodItem).where(MisunderstoodItem.session_id.in_(session_ids))
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

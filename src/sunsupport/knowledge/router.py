@@ -7,13 +7,17 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, status
 
 from sunsupport.auth.deps import AdminUser, CurrentUser
+from sunsupport.bot.classifier import Neighbour
 from sunsupport.core.deps import DatabaseDep, LimiterDep
 from sunsupport.core.errors import error_responses
 from sunsupport.knowledge import service
 from sunsupport.knowledge.deps import BotDep, BotRunnerDep, KeeperDep
 from sunsupport.knowledge.schemas import (
     ExampleIn,
+    ExampleMatchOut,
     ExampleOut,
+    ExplainedIntentOut,
+    ExplanationOut,
     InboxStatusIn,
     InboxStatusName,
     IntentOut,
@@ -24,7 +28,7 @@ from sunsupport.knowledge.schemas import (
     RankedOut,
     TeachIn,
 )
-from sunsupport.models import InboxStatus
+from sunsupport.models import InboxStatus, MisunderstoodItem
 
 parse_router = APIRouter(prefix="/bot", tags=["bot"])
 admin_router = APIRouter(
@@ -42,7 +46,26 @@ async def parse(
 ) -> ParseOut:
     """The bot's reading of ``text`` as a fresh conversation. Nothing is stored."""
     await limiter.hit(limiter.bot_parse, f"user:{user.id}", SLOW_DOWN)
-    reply = await service.parse(runner, body.text)
+    explanation = None
+    if body.explain:
+        # Taught phrasings come from users' conversations: only staff see them.
+        explained = await runner.explain(body.text, include_taught=user.is_staff)
+        reply = explained.reply
+        explanation = ExplanationOut(
+            intents=[
+                ExplainedIntentOut(
+                    intent=i.intent,
+                    title=i.title,
+                    confidence=i.confidence,
+                    examples=[_example(n) for n in i.examples],
+                )
+                for i in explained.intents
+            ],
+            nearest=[_example(n) for n in explained.nearest],
+            taught=explained.taught,
+        )
+    else:
+        reply = await service.parse(runner, body.text)
     return ParseOut(
         intent=reply.intent,
         confidence=round(reply.confidence, 4),
@@ -51,7 +74,26 @@ async def parse(
         ranking=[
             RankedOut(intent=r.intent, confidence=round(r.confidence, 4)) for r in reply.ranking
         ],
+        explain=explanation,
     )
+
+
+def _example(neighbour: Neighbour) -> ExampleMatchOut:
+    return ExampleMatchOut(
+        text=neighbour.text, intent=neighbour.intent, similarity=neighbour.similarity
+    )
+
+
+def _item(item: MisunderstoodItem, titles: dict[str, str]) -> MisunderstoodOut:
+    """An inbox item with the intents' titles beside their ids."""
+    out = MisunderstoodOut.model_validate(item)
+    out.intent_title = titles.get(out.intent) if out.intent else None
+    if out.guesses:
+        out.guesses = [
+            {**g, "title": titles.get(str(g.get("intent")), str(g.get("intent")))}
+            for g in out.guesses
+        ]
+    return out
 
 
 @admin_router.get(
@@ -60,14 +102,17 @@ async def parse(
 async def misunderstood(
     db: DatabaseDep,
     _admin: AdminUser,
+    bot: BotDep,
     status_filter: Annotated[InboxStatusName | None, Query(alias="status")] = "new",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[MisunderstoodOut]:
-    """Fallbacks, low-confidence answers and 👎, newest first (``status`` filters)."""
+    """Fallbacks, low-confidence answers, 👎 and confident answers to review (followed by
+    a request for a human or the same question again, or sampled), newest first."""
     wanted = InboxStatus(status_filter) if status_filter else None
     items = await service.list_items(db, wanted, limit, offset)
-    return [MisunderstoodOut.model_validate(item) for item in items]
+    titles = bot.titles
+    return [_item(item, titles) for item in items]
 
 
 @admin_router.patch(
@@ -76,10 +121,12 @@ async def misunderstood(
     responses=error_responses(404, 413, 422),
 )
 async def set_inbox_status(
-    item_id: ItemId, body: InboxStatusIn, db: DatabaseDep, _admin: AdminUser
+    item_id: ItemId, body: InboxStatusIn, db: DatabaseDep, admin: AdminUser, bot: BotDep
 ) -> MisunderstoodOut:
-    item = await service.set_status(db, item_id, InboxStatus(body.status))
-    return MisunderstoodOut.model_validate(item)
+    """``confirmed``: the bot's answer was right; ``dismissed``: nothing to do; ``new``:
+    back to the inbox. (Teaching is ``POST …/teach``.)"""
+    item = await service.set_status(db, item_id, InboxStatus(body.status), admin)
+    return _item(item, bot.titles)
 
 
 @admin_router.post(
@@ -92,22 +139,23 @@ async def teach(
 ) -> MisunderstoodOut:
     """Add the item's text as an example of an intent; the bot uses it at once."""
     item = await service.teach(db, item_id, body.intent, keeper, admin)
-    return MisunderstoodOut.model_validate(item)
+    return _item(item, keeper.bot.titles)
 
 
 @admin_router.post("/kb/reload", response_model=KbReloadOut, responses=error_responses(422))
 async def reload_knowledge_base(
-    db: DatabaseDep, _admin: AdminUser, keeper: KeeperDep
+    db: DatabaseDep, admin: AdminUser, keeper: KeeperDep
 ) -> KbReloadOut:
     """Re-read the knowledge base file in every process. A broken file is refused with
     its line and reason, and the bot keeps answering from the last good one."""
-    bot = await service.reload(db, keeper)
+    bot = await service.reload(db, keeper, admin)
     return KbReloadOut(intents=len(bot.intent_ids))
 
 
 @admin_router.get("/intents", response_model=list[IntentOut])
 async def intents(_admin: AdminUser, bot: BotDep) -> list[IntentOut]:
-    return [IntentOut(id=intent) for intent in bot.intent_ids]
+    """The knowledge base's intents with their Russian titles (bounded by the KB)."""
+    return [IntentOut(id=intent, title=title) for intent, title in bot.titles.items()]
 
 
 @admin_router.post(

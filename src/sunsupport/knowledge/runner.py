@@ -8,7 +8,10 @@ refused with 503 once the pool's queue is full.
 
 from __future__ import annotations
 
+from functools import partial
+
 from sunsupport.bot import DialogueState, Reply
+from sunsupport.bot.engine import Explanation
 from sunsupport.core.workpool import WorkPool
 from sunsupport.knowledge.keeper import BotKeeper
 
@@ -25,3 +28,9 @@ class BotRunner:
         if len(text) <= INLINE_TEXT_LIMIT:
             return bot.answer(text, state)
         return await self._pool.run(bot.answer, text, state)
+
+    async def explain(self, text: str, include_taught: bool) -> Explanation:
+        """Why the bot reads ``text`` as it does: a few sparse products over the
+        examples, so always in the pool."""
+        bot = self.keeper.bot
+        return await self._pool.run(partial(bot.explain, text, include_taught=include_taught))

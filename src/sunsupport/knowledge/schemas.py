@@ -9,7 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sunsupport.core.text import Text
 
-InboxStatusName = Literal["new", "resolved", "dismissed"]
+InboxStatusName = Literal["new", "resolved", "dismissed", "confirmed"]
+"""``resolved``: taught; ``confirmed``: reviewed, the bot's answer was right."""
+InboxReasonName = Literal[
+    "fallback", "low_confidence", "downvote", "asked_human", "rephrased", "sampled"
+]
 
 
 class MisunderstoodOut(BaseModel):
@@ -17,8 +21,10 @@ class MisunderstoodOut(BaseModel):
 
     id: int
     text: str
-    reason: Literal["fallback", "low_confidence", "downvote"]
+    reason: InboxReasonName
     intent: str | None
+    intent_title: str | None = None
+    """The intent's Russian title (what admins read instead of the id)."""
     confidence: float | None
     guesses: list[dict[str, Any]] | None
     status: InboxStatusName
@@ -55,6 +61,7 @@ class ExampleOut(BaseModel):
 
 class IntentOut(BaseModel):
     id: str
+    title: str
 
 
 class KbReloadOut(BaseModel):
@@ -65,11 +72,36 @@ class ParseIn(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     text: Text
+    explain: bool = False
+    """Also return why: the top intents with scores and the nearest training examples."""
 
 
 class RankedOut(BaseModel):
     intent: str
     confidence: float
+
+
+class ExampleMatchOut(BaseModel):
+    text: str
+    intent: str
+    similarity: float
+    """Cosine similarity of the features, 0–1."""
+
+
+class ExplainedIntentOut(BaseModel):
+    intent: str
+    title: str
+    confidence: float
+    examples: list[ExampleMatchOut]
+    """This intent's training examples nearest to the text."""
+
+
+class ExplanationOut(BaseModel):
+    intents: list[ExplainedIntentOut]
+    nearest: list[ExampleMatchOut]
+    """The nearest training examples of any intent."""
+    taught: bool
+    """The text is, word for word, a phrasing an admin taught (answered as taught)."""
 
 
 class ParseOut(BaseModel):
@@ -78,3 +110,4 @@ class ParseOut(BaseModel):
     answer: str
     suggestions: list[str]
     ranking: list[RankedOut]
+    explain: ExplanationOut | None = None

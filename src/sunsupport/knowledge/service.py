@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from sunsupport.bot import DialogueState, KnowledgeBot, Reply
 from sunsupport.bot.kb import KnowledgeBaseError
+from sunsupport.core import audit
 from sunsupport.core.errors import NotFound, Unprocessable
 from sunsupport.core.timeutil import utcnow
 from sunsupport.core.uow import Database, emit, on_commit
@@ -57,15 +58,62 @@ def record(
     )
 
 
+def forget_conversations(session: Session, session_ids: Sequence[str]) -> int:
+    """Inside a unit of work: delete the inbox items of these conversations (their text is
+    the user's text, which goes with the conversation). Taught phrasings stay: they are
+    knowledge, not the user's record, and carry no link to the conversation."""
+    return repository.delete_for_sessions(session, session_ids)
+
+
+def record_review(
+    session: Session,
+    *,
+    reason: InboxReason,
+    text: str,
+    session_id: str | None,
+    message_id: int | None,
+    answer_id: int,
+    intent: str | None,
+    confidence: float | None,
+    guesses: list[dict[str, Any]] | None,
+) -> MisunderstoodItem | None:
+    """Send a confident answer to review, unless the answer is in the inbox already
+    (for any reason: one item per answer is enough to look at it)."""
+    if repository.has_item_for_answer(session, answer_id):
+        return None
+    return record(
+        session,
+        reason=reason,
+        text=text,
+        session_id=session_id,
+        message_id=message_id,
+        answer_id=answer_id,
+        intent=intent,
+        confidence=confidence,
+        guesses=guesses,
+    )
+
+
 async def list_items(
     db: Database, status: InboxStatus | None, limit: int, offset: int
 ) -> Sequence[MisunderstoodItem]:
     return await db.read(repository.list_items, status, limit, offset)
 
 
-async def set_status(db: Database, item_id: int, status: InboxStatus) -> MisunderstoodItem:
+async def set_status(
+    db: Database, item_id: int, status: InboxStatus, admin: User
+) -> MisunderstoodItem:
     def write(session: Session) -> MisunderstoodItem:
         item = _get(session, item_id)
+        if item.status != status:
+            audit.record(
+                session,
+                audit.Action.INBOX_STATUS_CHANGED,
+                actor=admin,
+                target=f"inbox:{item.id}",
+                before=item.status,
+                after=status.value,
+            )
         item.status = status
         item.resolved_at = None if status == InboxStatus.NEW else utcnow()
         return item
@@ -81,7 +129,7 @@ async def teach(
     def write(session: Session) -> MisunderstoodItem:
         item = _get(session, item_id)
         _check_intent(keeper, intent)
-        _store_example(session, intent, item.text, keeper, admin)
+        _store_example(session, intent, item.text, keeper, admin, source=f"inbox:{item.id}")
         item.status = InboxStatus.RESOLVED
         item.resolved_at = utcnow()
         return item
@@ -97,12 +145,25 @@ async def add_example(
 
 
 def _store_example(
-    session: Session, intent: str, text: str, keeper: BotKeeper, admin: User
+    session: Session,
+    intent: str,
+    text: str,
+    keeper: BotKeeper,
+    admin: User,
+    source: str | None = None,
 ) -> KbExample:
     """Store a new phrasing. Once it commits, this process's bot learns it before the
     response is sent, and every other process through the broadcast."""
     example = repository.add_example(
         session, KbExample(intent=intent, text=text, created_by=admin.id, created_at=utcnow())
+    )
+    audit.record(
+        session,
+        audit.Action.EXAMPLE_TAUGHT,
+        actor=admin,
+        target=f"example:{example.id}",
+        intent=intent,
+        source=source,
     )
     on_commit(session, partial(keeper.teach_now, intent, text))
     emit(session, SYSTEM_CHANNEL, keeper.example_event(intent, text))
@@ -114,15 +175,20 @@ def _check_intent(keeper: BotKeeper, intent: str) -> None:
         raise Unprocessable(f"Unknown intent: {intent}")
 
 
-async def reload(db: Database, keeper: BotKeeper) -> KnowledgeBot:
+async def reload(db: Database, keeper: BotKeeper, admin: User) -> KnowledgeBot:
     """Re-read the knowledge base file here now, then in every other process. A broken
     file is refused with its line and reason; the bot keeps answering from the last good
-    one."""
+    one. The audit entry's unit publishes the reload to the other processes."""
     try:
         bot = await keeper.load()
     except KnowledgeBaseError as exc:
         raise Unprocessable(str(exc)) from exc
-    await db.publisher.publish(SYSTEM_CHANNEL, keeper.reload_event())
+
+    def write(session: Session) -> None:
+        audit.record(session, audit.Action.KB_RELOADED, actor=admin, intents=len(bot.intent_ids))
+        emit(session, SYSTEM_CHANNEL, keeper.reload_event())
+
+    await db.write(write)
     return bot
 
 

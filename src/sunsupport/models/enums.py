@@ -7,6 +7,8 @@ class Role(StrEnum):
     USER = "user"
     OPERATOR = "operator"
     ADMIN = "admin"
+    VISITOR = "visitor"
+    """Someone chatting from the widget without registering: no password, a long token."""
 
 
 class SessionStatus(StrEnum):
@@ -19,16 +21,35 @@ class SessionStatus(StrEnum):
     RESOLVED = "resolved"
 
 
+class NotificationStatus(StrEnum):
+    PENDING = "pending"
+    """Waiting to be due, or claimed by a mail worker that is sending it."""
+    SENT = "sent"
+    SKIPPED = "skipped"
+    """Not needed after all: read meanwhile, no email, or mail switched off."""
+    FAILED = "failed"
+    """Given up after every retry."""
+
+
 class InboxStatus(StrEnum):
     NEW = "new"
     RESOLVED = "resolved"
+    """Taught: the text became an example of an intent."""
     DISMISSED = "dismissed"
+    CONFIRMED = "confirmed"
+    """Reviewed: the bot's answer was right."""
 
 
 class InboxReason(StrEnum):
     FALLBACK = "fallback"
     LOW_CONFIDENCE = "low_confidence"
     DOWNVOTE = "downvote"
+    ASKED_HUMAN = "asked_human"
+    """A confident answer followed by a request for a human within two turns."""
+    REPHRASED = "rephrased"
+    """A confident answer followed by the same question again within two turns."""
+    SAMPLED = "sampled"
+    """A confident answer picked at random for review (REVIEW_SAMPLE_RATE)."""
 
 
 STAFF_ROLES = frozenset({Role.OPERATOR, Role.ADMIN})

@@ -40,5 +40,7 @@ class ChatSession(Base):
     """First time the user asked for a human: self-service means this stayed empty."""
     rating: Mapped[int | None] = mapped_column(Integer)
     rating_comment: Mapped[str | None] = mapped_column(Text)
+    read_message_id: Mapped[int | None] = mapped_column(Integer)
+    """The newest message the owner has seen: replies after it are unread."""
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """Bumped by every change of the conversation (the optimistic check of a new turn)."""

@@ -1,20 +1,39 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import CursorResult, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from sunsupport.models import ChatSession, SessionStatus, User
+from sunsupport.models import ChatSession, Role, SessionStatus, User
 
 QUEUE_LIMIT = 200
 
 
-def queue(session: Session, operator_id: int) -> Sequence[tuple[ChatSession, str]]:
+@dataclass(frozen=True, slots=True)
+class Customer:
+    """Who a conversation belongs to, as the console shows them."""
+
+    username: str
+    display_name: str
+    email: str | None
+    visitor: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "username": self.username,
+            "display_name": self.display_name,
+            "email": self.email,
+            "visitor": self.visitor,
+        }
+
+
+def queue(session: Session, operator_id: int) -> Sequence[tuple[ChatSession, Customer]]:
     """Waiting conversations (oldest first), then the operator's open ones."""
     waiting_first = (ChatSession.status != SessionStatus.PENDING_HUMAN).asc()
     query = (
-        select(ChatSession, User.username)
+        select(ChatSession, User.username, User.display_name, User.email, User.role)
         .join(User, User.id == ChatSession.user_id)
         .where(
             or_(
@@ -28,7 +47,10 @@ def queue(session: Session, operator_id: int) -> Sequence[tuple[ChatSession, str
         .order_by(waiting_first, ChatSession.waiting_since.asc(), ChatSession.id)
         .limit(QUEUE_LIMIT)
     )
-    return [(chat, username) for chat, username in session.execute(query).all()]
+    return [
+        (chat, Customer(name, shown or name, email, role == Role.VISITOR))
+        for chat, name, shown, email, role in session.execute(query).all()
+    ]
 
 
 def count_waiting(session: Session) -> int:

@@ -7,6 +7,7 @@ from sunsupport.chat.deps import SessionIdPath
 from sunsupport.chat.schemas import SessionDetail
 from sunsupport.core.deps import DatabaseDep
 from sunsupport.core.errors import error_responses
+from sunsupport.notify.deps import MailPolicyDep
 from sunsupport.operator import service
 from sunsupport.operator.schemas import OperatorMessageIn, OperatorMessageOut, QueueItem
 
@@ -24,14 +25,14 @@ async def queue(db: DatabaseDep, operator: StaffUser) -> list[QueueItem]:
         QueueItem(
             id=chat.id,
             user_id=chat.user_id,
-            username=username,
+            **customer.as_dict(),
             status=chat.status,
             assignee_id=chat.assignee_id,
             title=chat.title,
             waiting_since=chat.waiting_since,
             last_message_at=chat.last_message_at,
         )
-        for chat, username in rows
+        for chat, customer in rows
     ]
 
 
@@ -48,9 +49,13 @@ async def claim(session_id: SessionIdPath, db: DatabaseDep, operator: StaffUser)
     responses=error_responses(404, 409, 413, 422),
 )
 async def reply(
-    session_id: SessionIdPath, body: OperatorMessageIn, db: DatabaseDep, operator: StaffUser
+    session_id: SessionIdPath,
+    body: OperatorMessageIn,
+    db: DatabaseDep,
+    operator: StaffUser,
+    mail: MailPolicyDep,
 ) -> OperatorMessageOut:
-    message = await service.reply(db, operator, session_id, body.text)
+    message = await service.reply(db, operator, session_id, body.text, mail)
     return OperatorMessageOut.model_validate(message)
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from sunsupport.chat.schemas import SessionStatusName
 from sunsupport.core.text import Text
@@ -12,6 +12,9 @@ class QueueItem(BaseModel):
     id: str
     user_id: int
     username: str
+    display_name: str
+    email: str | None
+    visitor: bool = Field(description="A visitor from the widget, not a registered user")
     status: SessionStatusName
     assignee_id: int | None
     title: str | None

@@ -18,12 +18,15 @@ from sunsupport.core.errors import Conflict, Forbidden
 from sunsupport.core.timeutil import utcnow
 from sunsupport.core.uow import Database
 from sunsupport.models import ChatSession, Message, Role, SessionStatus, User
+from sunsupport.notify import service as notifications
+from sunsupport.notify.service import MailPolicy
 from sunsupport.operator import repository
 from sunsupport.operator.notes import HandoverEvent, handover_note
+from sunsupport.operator.repository import Customer
 from sunsupport.stats import service as stats
 
 
-def queue_of(session: Session, operator: User) -> Sequence[tuple[ChatSession, str]]:
+def queue_of(session: Session, operator: User) -> Sequence[tuple[ChatSession, Customer]]:
     return repository.queue(session, operator.id)
 
 
@@ -31,7 +34,7 @@ def waiting_count(session: Session) -> int:
     return repository.count_waiting(session)
 
 
-async def queue(db: Database, operator: User) -> Sequence[tuple[ChatSession, str]]:
+async def queue(db: Database, operator: User) -> Sequence[tuple[ChatSession, Customer]]:
     return await db.read(queue_of, operator)
 
 
@@ -50,7 +53,12 @@ async def claim(db: Database, operator: User, session_id: str) -> ChatSession:
     return await db.write(write)
 
 
-async def reply(db: Database, operator: User, session_id: str, text: str) -> Message:
+async def reply(
+    db: Database, operator: User, session_id: str, text: str, mail: MailPolicy | None = None
+) -> Message:
+    """Store the reply; in the same unit, queue an email for an owner who may be away
+    (so a crash right after the commit loses no email)."""
+
     def write(session: Session) -> Message:
         chat = _assigned(session, operator, session_id)
         now = utcnow()
@@ -68,6 +76,8 @@ async def reply(db: Database, operator: User, session_id: str, text: str) -> Mes
         if first:
             chat.first_response_at = now
         chat.version += 1
+        if mail is not None:
+            notifications.queue_reply(session, mail, chat, message)
         return message
 
     return await db.write(write)

@@ -21,6 +21,7 @@ from sunsupport.live import socket
 from sunsupport.live.hub import STAFF_CHANNEL, Hub, session_channel, user_channel
 from sunsupport.models import ChatSession, Message, User
 from sunsupport.operator import service
+from sunsupport.operator.service import Customer
 
 router = APIRouter()
 
@@ -64,8 +65,8 @@ async def _serve(websocket: WebSocket, user: User, expires_at: datetime, after_i
             {
                 "type": "ready",
                 "queue": [
-                    {**events.session_payload(chat), "username": username}
-                    for chat, username in queue
+                    {**events.session_payload(chat), **customer.as_dict()}
+                    for chat, customer in queue
                 ],
             }
         )
@@ -88,6 +89,8 @@ async def _serve(websocket: WebSocket, user: User, expires_at: datetime, after_i
 
         async def still_allowed() -> socket.Closing | None:
             current = await accounts.user_by_id(database, user.id)
+            if current is not None and current.token_version != user.token_version:
+                return socket.NOT_AUTHENTICATED, accounts.TOKEN_REVOKED
             if current is None or not current.is_staff:
                 return socket.FORBIDDEN, "Operators only"
             return None
@@ -102,10 +105,10 @@ async def _serve(websocket: WebSocket, user: User, expires_at: datetime, after_i
 
 async def _catch_up(
     database: Database, user: User, after_id: int
-) -> tuple[Sequence[tuple[ChatSession, str]], Sequence[Message]]:
+) -> tuple[Sequence[tuple[ChatSession, Customer]], Sequence[Message]]:
     """The operator's queue and the messages of those conversations the console missed."""
 
-    def read(session: Session) -> tuple[Sequence[tuple[ChatSession, str]], Sequence[Message]]:
+    def read(session: Session) -> tuple[Sequence[tuple[ChatSession, Customer]], Sequence[Message]]:
         queue = service.queue_of(session, user)
         session_ids = [chat.id for chat, _ in queue]
         missed = chats.messages_after_in(session, session_ids, after_id, socket.CATCH_UP_LIMIT)

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Insert, Table, func, select
+from sqlalchemy import Insert, Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -104,6 +104,16 @@ def set_facts(
 ) -> None:
     statement = _facts_statement(_dialect(session), frozenset(values), keep_first)
     session.execute(statement, {"conversation_id": conversation_id, **values})
+
+
+def rekey_conversation(session: Session, conversation_id: str, new_id: str) -> None:
+    for model in (ConversationDay, ConversationFacts):
+        session.execute(
+            update(model)
+            .where(model.conversation_id == conversation_id)
+            .values(conversation_id=new_id)
+            .execution_options(synchronize_session=False)
+        )
 
 
 # --- reading ---------------------------------------------------------------------------

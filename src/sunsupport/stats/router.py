@@ -11,6 +11,7 @@ from sunsupport.auth.deps import AdminUser
 from sunsupport.core.deps import DatabaseDep
 from sunsupport.core.errors import error_responses
 from sunsupport.core.timeutil import utcnow
+from sunsupport.knowledge.deps import BotDep
 from sunsupport.stats import service
 from sunsupport.stats.schemas import DailyPoint, IntentCount, StatsOut
 
@@ -21,12 +22,14 @@ router = APIRouter(prefix="/admin", tags=["admin"], responses=error_responses(40
 async def get_stats(
     db: DatabaseDep,
     _admin: AdminUser,
+    bot: BotDep,
     range_from: Annotated[datetime | None, Query(alias="from")] = None,
     range_to: Annotated[datetime | None, Query(alias="to")] = None,
 ) -> StatsOut:
     """Support figures between ``from`` and ``to`` (ISO 8601; default: the last 30 days)."""
     start, end = service.date_range(range_from, range_to, utcnow())
     figures = await db.read(service.compute, start, end)
+    titles = bot.titles
     return StatsOut(
         range_from=start,
         range_to=end,
@@ -43,6 +46,8 @@ async def get_stats(
         thumbs_down=figures.thumbs_down,
         average_rating=figures.average_rating,
         ratings=figures.ratings,
-        top_intents=[IntentCount(intent=i, count=n) for i, n in figures.top_intents],
+        top_intents=[
+            IntentCount(intent=i, title=titles.get(i, i), count=n) for i, n in figures.top_intents
+        ],
         daily=[DailyPoint(day=d, messages=m, operator_messages=o) for d, m, o in figures.daily],
     )

@@ -9,6 +9,8 @@ from pydantic import BaseModel, Field
 
 class IntentCount(BaseModel):
     intent: str
+    title: str
+    """The intent's Russian title (the id for an intent no longer in the knowledge base)."""
     count: int
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import statistics
+import uuid
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -158,6 +160,14 @@ def count_feedback(
 
 def count_rating(session: Session, conversation_id: str, rating: int) -> None:
     repository.set_facts(session, conversation_id, {"rating": rating})
+
+
+def unlink_conversations(session: Session, conversation_ids: Sequence[str]) -> None:
+    """The conversations were deleted: their figures stay, under new random ids, so
+    nothing left in the statistics can be matched to the deleted conversations (whose
+    ids the user, or anyone who saw them, may know)."""
+    for conversation_id in conversation_ids:
+        repository.rekey_conversation(session, conversation_id, str(uuid.uuid4()))
 
 
 def _aware(value: datetime) -> datetime:

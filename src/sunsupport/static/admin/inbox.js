@@ -1,16 +1,24 @@
-// The "misunderstood" inbox: what the bot did not understand, was unsure of, or got a 👎
-// for. Teach the bot an intent for a phrase, or dismiss it; 50 a page.
+// The "misunderstood" inbox: what the bot did not understand, was unsure of, got a 👎
+// for, or answered confidently and then saw the user ask for a human or ask again (and a
+// small sample of confident answers). Teach the bot an intent for a phrase, confirm the
+// bot's answer was right, or dismiss it; 50 a page. Intents show their Russian titles.
 
 import { api } from "/static/common/api.js";
 import { setError } from "/static/common/errors.js";
 import { $, el } from "/static/common/ui.js";
 import { percent } from "/static/admin/format.js";
-import { intentList, intentTitle, loadIntentTitles } from "/static/admin/intents.js";
 import { complain, notify, report } from "/static/admin/report.js";
 
 const PAGE = 50;
-const REASONS = { fallback: "не понял", low_confidence: "не уверен", downvote: "👎" };
-const STATUS_NAMES = { new: "новое", resolved: "разобрано", dismissed: "отклонено" };
+const REASONS = {
+  fallback: "не понял",
+  low_confidence: "не уверен",
+  downvote: "👎",
+  asked_human: "позвали человека",
+  rephrased: "переспросили",
+  sampled: "выборка",
+};
+const STATUS_NAMES = { new: "новое", resolved: "разобрано", dismissed: "отклонено", confirmed: "подтверждено" };
 const dateTime = new Intl.DateTimeFormat("ru-RU", { dateStyle: "medium", timeStyle: "short" });
 
 const dom = {
@@ -22,13 +30,17 @@ const dom = {
   next: $("inbox-next"),
   page: $("inbox-page"),
 };
+let intents = []; // [{id, title}]
+const titles = new Map();
 let offset = 0;
 let seq = 0;
 
 /** The intents the bot knows, for the "teach" choice (and their titles everywhere). */
 export async function loadIntents() {
   try {
-    await loadIntentTitles();
+    intents = (await api.intents()) ?? [];
+    titles.clear();
+    for (const intent of intents) titles.set(intent.id, intent.title);
   } catch (error) {
     report(error, "sessions");
   }
@@ -42,6 +54,10 @@ function bestIntent(item) {
   if (item.intent && item.intent !== "fallback") return item.intent;
   const guess = (item.guesses ?? []).find((g) => g.intent && g.intent !== "fallback");
   return guess?.intent ?? "";
+}
+
+function titleOf(intent) {
+  return titles.get(intent) ?? intent;
 }
 
 function inboxNode(item) {
@@ -66,10 +82,12 @@ function inboxNode(item) {
   const text = el("p", { className: "inbox-text", text: item.text, attrs: { "data-testid": "inbox-text" } });
 
   const facts = el("p", { className: "inbox-facts" });
-  const answered = item.intent ? `ответ бота: ${intentTitle(item.intent)} (${percent(item.confidence)})` : "";
+  const answered = item.intent
+    ? `ответ бота: ${item.intent_title ?? titleOf(item.intent)} (${percent(item.confidence)})`
+    : "";
   const guesses = (item.guesses ?? [])
     .slice(0, 3)
-    .map((g) => `${intentTitle(g.intent)} ${percent(g.confidence)}`)
+    .map((g) => `${g.title ?? titleOf(g.intent)} ${percent(g.confidence)}`)
     .join(", ");
   facts.textContent = [answered, guesses && `догадки: ${guesses}`].filter(Boolean).join(" · ");
 
@@ -79,7 +97,7 @@ function inboxNode(item) {
   return row;
 }
 
-/** Open the conversation, choose an intent and teach it, dismiss. */
+/** Open the conversation, choose an intent and teach it, confirm the answer, dismiss. */
 function actionsNode(item) {
   const actions = el("div", { className: "inbox-actions" });
   if (item.session_id) {
@@ -96,9 +114,9 @@ function actionsNode(item) {
   const select = el("select", { className: "select", attrs: { id: selectId, "data-testid": "teach-intent" } });
   select.append(el("option", { text: "— намерение —", attrs: { value: "" } }));
   const preferred = bestIntent(item);
-  for (const { id, title } of intentList()) {
+  for (const { id, title } of intents) {
     if (id === "fallback") continue;
-    const option = el("option", { text: title ?? id, attrs: { value: id } });
+    const option = el("option", { text: title, attrs: { value: id } });
     if (id === preferred) option.selected = true;
     select.append(option);
   }
@@ -108,6 +126,20 @@ function actionsNode(item) {
     attrs: { type: "button", "data-testid": "teach", "data-action": "teach" },
   });
   actions.append(label, select, teach);
+  if (item.answer_id && item.intent && item.intent !== "fallback" && item.status !== "confirmed") {
+    actions.append(
+      el("button", {
+        className: "btn btn-secondary btn-small",
+        text: "Ответ верный",
+        attrs: {
+          type: "button",
+          "data-testid": "confirm",
+          "data-action": "confirm",
+          title: `Бот ответил правильно: «${item.intent_title ?? titleOf(item.intent)}»`,
+        },
+      }),
+    );
+  }
   if (item.status !== "dismissed") {
     actions.append(
       el("button", {
@@ -167,12 +199,15 @@ dom.list.addEventListener("click", async (event) => {
         return;
       }
       await api.teach(id, intent);
-      notify(`Готово: бот теперь отвечает на эту фразу как на «${intentTitle(intent)}».`);
+      notify(`Готово: бот теперь отвечает на эту фразу как на «${titleOf(intent)}» (${intent}).`);
+    } else if (button.dataset.action === "confirm") {
+      await api.setInboxStatus(id, "confirmed");
+      notify("Подтверждено: ответ бота верный.");
     } else {
       await api.setInboxStatus(id, "dismissed");
       notify("Отклонено.");
     }
-    if (dom.status.value === "new" || button.dataset.action === "dismiss") removeItem(row);
+    if (dom.status.value === "new" || button.dataset.action !== "teach") removeItem(row);
     else loadInbox();
   } catch (error) {
     report(error, button.dataset.action);

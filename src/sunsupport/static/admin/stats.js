@@ -5,7 +5,6 @@ import { setError } from "/static/common/errors.js";
 import { $, el } from "/static/common/ui.js";
 import { chart, fillDays } from "/static/admin/chart.js";
 import { count, decimal, formatSeconds, percent, utcDay } from "/static/admin/format.js";
-import { intentTitle } from "/static/admin/intents.js";
 import { complain, report } from "/static/admin/report.js";
 
 const DEFAULT_DAYS = 30;
@@ -69,7 +68,8 @@ function renderStats(s) {
   dom.intents.replaceChildren(
     ...top.map((t) => {
       const li = el("li", { className: "intent-row" });
-      li.append(el("span", { className: "intent-name", text: intentTitle(t.intent) }), el("span", { className: "intent-count", text: count(t.count) }));
+      const name = el("span", { className: "intent-name", text: t.title ?? t.intent, attrs: { title: t.intent } });
+      li.append(name, el("span", { className: "intent-count", text: count(t.count) }));
       return li;
     }),
   );

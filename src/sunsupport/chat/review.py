@@ -1,0 +1,134 @@
+"""Review of confident answers: the mistakes nobody reports.
+
+Fallbacks and low-confidence answers reach the admins' inbox by themselves; a confident
+wrong answer does not. The next turns tell on it: within two turns the user asks for a
+human (``asked_human``) or asks the same thing again (``rephrased``: the same intent
+again, or a message much like the earlier question). A 👎 already sends its answer to
+the inbox, and a small random share of confident answers is sampled when stored.
+
+This runs after the turn is committed and answered, in a background task: one small
+read of the conversation's last messages, and a write only when something is found.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from loguru import logger
+from rapidfuzz import fuzz
+from sqlalchemy.orm import Session
+
+from sunsupport.bot import FALLBACK
+from sunsupport.bot.normalize import normalize
+from sunsupport.chat import repository
+from sunsupport.core.uow import Database
+from sunsupport.knowledge import service as knowledge
+from sunsupport.models import InboxReason, Message
+
+LOOKBACK_ANSWERS = 2
+"""Answers "within two turns" of the message that tells on them."""
+SIMILAR = 80
+"""rapidfuzz ``token_set_ratio`` (0–100) above which a message repeats an earlier one."""
+
+_pending: set[asyncio.Task[None]] = set()
+
+
+@dataclass(frozen=True, slots=True)
+class TurnFacts:
+    """What the review needs to know about a turn that was just stored."""
+
+    session_id: str
+    message_id: int
+    text: str
+    intent: str | None
+    """The intent the bot read in this message (None: the bot did not answer)."""
+    handoff: bool
+    """This message asked for a human and the conversation went to the operators."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRules:
+    low_confidence: float
+    reviewable: Callable[[str], bool]
+    """Whether answers of an intent are worth reviewing (not small talk, fallback or the
+    handoff itself)."""
+    repeatable: Callable[[str], bool]
+    """Whether asking an intent again is normal (a skill: sunrise in another city)."""
+
+
+def after_turn(db: Database, facts: TurnFacts, rules: ReviewRules) -> None:
+    """Look back at the earlier answers in the background (the turn is committed)."""
+    task = asyncio.get_running_loop().create_task(_review(db, facts, rules))
+    _pending.add(task)
+    task.add_done_callback(_pending.discard)
+
+
+async def settled() -> None:
+    """Wait for the reviews in flight (shutdown, tests)."""
+    while _pending:
+        await asyncio.gather(*list(_pending), return_exceptions=True)
+
+
+async def _review(db: Database, facts: TurnFacts, rules: ReviewRules) -> None:
+    try:
+        earlier = await db.read(
+            repository.recent_exchanges, facts.session_id, facts.message_id, LOOKBACK_ANSWERS
+        )
+        found = suspects(facts, earlier, rules)
+        if found:
+            await db.write(_record, found)
+    except Exception:  # a review is best effort; the conversation went on regardless
+        logger.exception("reviewing the answers before message {} failed", facts.message_id)
+
+
+def suspects(
+    facts: TurnFacts, earlier: Sequence[tuple[Message | None, Message]], rules: ReviewRules
+) -> list[tuple[InboxReason, Message | None, Message]]:
+    """The earlier confident answers this turn casts doubt on, with the reason.
+    ``earlier``: (question, answer) pairs, newest first."""
+    confident = [
+        (question, answer)
+        for question, answer in earlier
+        if answer.intent is not None
+        and answer.intent != FALLBACK
+        and rules.reviewable(answer.intent)
+        and (answer.confidence or 0.0) >= rules.low_confidence
+    ]
+    if not confident:
+        return []
+    if facts.handoff:
+        question, answer = confident[0]
+        return [(InboxReason.ASKED_HUMAN, question, answer)]
+    said = normalize(facts.text)
+    found: list[tuple[InboxReason, Message | None, Message]] = []
+    for question, answer in confident:
+        same_intent = (
+            facts.intent is not None
+            and facts.intent == answer.intent
+            and not rules.repeatable(answer.intent)
+        )
+        similar = (
+            question is not None
+            and said
+            and fuzz.token_set_ratio(said, normalize(question.text)) >= SIMILAR
+        )
+        if same_intent or similar:
+            found.append((InboxReason.REPHRASED, question, answer))
+    return found
+
+
+def _record(session: Session, found: list[tuple[InboxReason, Message | None, Message]]) -> None:
+    for reason, question, answer in found:
+        knowledge.record_review(
+            session,
+            reason=reason,
+            text=question.text if question is not None else answer.text,
+            session_id=answer.session_id,
+            message_id=question.id if question is not None else None,
+            answer_id=answer.id,
+            intent=answer.intent,
+            confidence=answer.confidence,
+            guesses=answer.guesses,
+        )
