@@ -31,8 +31,12 @@ from sunsupport.core.health import HealthProbe
 from sunsupport.core.health import router as health_router
 from sunsupport.core.logging import configure_logging
 from sunsupport.core.metrics import install_metrics
-from sunsupport.core.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
-from sunsupport.core.pages import install_pages
+from sunsupport.core.middleware import (
+    BodySizeLimitMiddleware,
+    RequestContextMiddleware,
+    framable_headers,
+)
+from sunsupport.core.pages import WIDGET_PATH, install_pages
 from sunsupport.core.ratelimit import RateLimiter
 from sunsupport.core.security import PasswordHasher
 from sunsupport.knowledge import router as knowledge
@@ -133,7 +137,12 @@ def create_app(
     )
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestContextMiddleware, access_log=access_log)
+    app.add_middleware(
+        RequestContextMiddleware,
+        access_log=access_log,
+        # The widget's frame: the service's own pages and the sites named in the settings.
+        framable={WIDGET_PATH: framable_headers(" ".join(("'self'", *settings.widget_origins)))},
+    )
     app.state.access_log = access_log
     install_metrics(app, settings.metrics_allowed, settings.metrics_token)
     # Probes first: they match before any other route is tried.

@@ -200,12 +200,16 @@ async def _with_database(work: Callable[[Database], Awaitable[T]]) -> T:
 
 
 def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    from fastapi.exceptions import RequestValidationError
+
     from sunsupport.core.errors import AppError
 
     try:
         return asyncio.run(coroutine)
     except AppError as exc:
         raise click.ClickException(exc.detail) from exc
+    except RequestValidationError as exc:  # a rule the service checks (a name's script)
+        raise click.ClickException("; ".join(e["msg"] for e in exc.errors())) from exc
 
 
 @main.group()

@@ -16,6 +16,7 @@ from sunsupport.core.pages import PAGES, module_graph
 from tests.support.settings import make_settings, sqlite_url
 
 PAGE_IDS = [page.path for page in PAGES]
+SIGN_IN_PAGES = ["/", "/operator", "/admin"]  # the widget makes visitors; the demo signs nobody in
 IMPORT = re.compile(r"""^import\s+(?:[^;"']*?\bfrom\s*)?["']([^"']+)["']""", re.MULTILINE)
 
 
@@ -78,6 +79,15 @@ async def get_page(http: httpx.AsyncClient, path: str) -> tuple[httpx.Response, 
 
 
 @pytest.mark.parametrize("path", PAGE_IDS)
+async def test_page_has_the_shared_head(http: httpx.AsyncClient, path: str) -> None:
+    _, page = await get_page(http, path)
+    assert page.all("html", lang="ru")
+    assert page.all("link", rel="stylesheet", href="/static/common/base.css")
+    for element_id in ("app", "user-box", "error"):
+        assert len(page.with_attr("id", element_id)) == 1, element_id
+
+
+@pytest.mark.parametrize("path", SIGN_IN_PAGES)
 async def test_page_has_the_shared_head_and_shell(http: httpx.AsyncClient, path: str) -> None:
     _, page = await get_page(http, path)
     assert page.all("html", lang="ru")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from sunsupport.core.db import Base
 from sunsupport.models import KbExample, MisunderstoodItem
+from sunsupport.privacy.service import delete_account_by_name
 from tests.support.api import PASSWORD, make_staff, open_chat, say
 from tests.support.databases import count_rows
 
@@ -186,3 +187,32 @@ async def test_clearing_a_chat_also_deletes_its_inbox_items(
     where = MisunderstoodItem.text == SECRET_TEXT
     assert await app.state.db.read(count_rows, MisunderstoodItem, where) == 0
     assert await app.state.db.read(count_rows, MisunderstoodItem) == 1
+
+
+async def test_deleting_an_operator_puts_their_conversations_back_in_the_queue(
+    app: FastAPI, client: httpx.AsyncClient, new_user
+) -> None:
+    operator = await make_staff(app, client)
+    other = await make_staff(app, client)
+    user = await new_user()
+    sid = await open_chat(client, user)
+    await say(client, user, sid, "позовите оператора")
+    await client.post(f"/operator/sessions/{sid}/claim", headers=operator["headers"])
+
+    erased = await delete_account_by_name(app.state.db, operator["username"])
+
+    assert erased.conversations == 0
+    chat = (await client.get(f"/chat/session/{sid}", headers=user["headers"])).json()
+    assert (chat["status"], chat["assignee_id"]) == ("pending_human", None)
+    queue = (await client.get("/operator/queue", headers=other["headers"])).json()
+    assert [item["id"] for item in queue] == [sid]
+
+
+async def test_a_visitor_deletes_its_data_with_its_token(client: httpx.AsyncClient) -> None:
+    visitor = (await client.post("/auth/visitor")).json()
+    headers = {"Authorization": f"Bearer {visitor['access_token']}"}
+    sid = (await client.post("/chat/session", headers=headers)).json()["id"]
+    await client.post("/chat/message", headers=headers, json={"session_id": sid, "text": "привет"})
+    deleted = await client.request("DELETE", "/auth/me", headers=headers, json={"password": "-"})
+    assert deleted.status_code == 204
+    assert (await client.get("/auth/me", headers=headers)).status_code == 401

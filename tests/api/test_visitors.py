@@ -170,3 +170,17 @@ async def test_operator_replies_are_unread_until_the_owner_reads_them(
         f"/operator/sessions/{sid}/message", headers=operator["headers"], json={"text": "Готово"}
     )
     assert (await unread())[sid] == 1
+
+
+async def test_a_visitor_deletes_their_account_without_a_password(
+    client: httpx.AsyncClient, new_user
+) -> None:
+    visitor = await new_visitor(client)
+    sid = await open_chat(client, visitor)
+    await say(client, visitor, sid, "Привет")
+    deleted = await client.request("DELETE", "/auth/me", headers=visitor["headers"])
+    assert deleted.status_code == 204
+    assert (await client.get("/auth/me", headers=visitor["headers"])).status_code == 401
+    user = await new_user()  # a user still has to repeat the password
+    refused = await client.request("DELETE", "/auth/me", headers=user["headers"])
+    assert refused.status_code == 422

@@ -151,6 +151,7 @@ def test_answering_modules_do_not_import_sklearn(tmp_path: Path) -> None:
     code = (
         "import sys\n"
         "import sunsupport.cli, sunsupport.app, sunsupport.stats.service\n"
+        "import sunsupport.auth.accounts\n"
         "from sunsupport.bot import load_bot, DialogueState\n"
         f"bot = load_bot(cache_dir=__import__('pathlib').Path({str(tmp_path)!r}))\n"
         "assert bot.answer('привет', DialogueState()).intent == 'greeting'\n"

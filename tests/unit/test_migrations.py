@@ -171,3 +171,37 @@ def test_conversations_migration_folds_existing_history_into_the_statistics(
     db = sqlite3.connect(tmp_path / "stats.db")
     assert db.execute("SELECT count(*) FROM messages").fetchone() == (3,)
     db.close()
+
+
+def test_bot_review_migration_widens_the_inbox_and_narrows_it_back(tmp_path: Path) -> None:
+    import pytest
+
+    settings = make_settings(sqlite_url(tmp_path / "review.db"), tmp_path / "logs")
+    upgrade(settings, "0005_visitors")
+    insert = (
+        "INSERT INTO misunderstood (text, reason, status, created_at) "
+        "VALUES (?, ?, ?, '2025-01-01 00:00:00')"
+    )
+    db = sqlite3.connect(tmp_path / "review.db")
+    db.execute(insert, ("старое", "fallback", "new"))
+    db.commit()
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute(insert, ("рано", "rephrased", "new"))
+    db.close()
+
+    upgrade(settings, "0007_bot_review")
+    db = sqlite3.connect(tmp_path / "review.db")
+    for reason, status in (("asked_human", "new"), ("rephrased", "confirmed"), ("sampled", "new")):
+        db.execute(insert, (reason, reason, status))
+    db.execute("UPDATE misunderstood SET status = 'confirmed' WHERE text = 'старое'")
+    db.commit()
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute(insert, ("нет", "guess", "new"))
+    db.close()
+
+    downgrade(settings, "0005_visitors")
+    db = sqlite3.connect(tmp_path / "review.db")
+    assert db.execute("SELECT text, reason, status FROM misunderstood").fetchall() == [
+        ("старое", "fallback", "resolved")
+    ]
+    db.close()

@@ -44,10 +44,15 @@ def common_passwords() -> frozenset[str]:
 def require_strong(password: str, username: str, *, field: str) -> None:
     """:func:`check_password` for a value validated outside a request model: the same
     422 field error, located at ``body.<field>``."""
-    from fastapi.exceptions import RequestValidationError
-
     try:
         check_password(password, username)
     except PydanticCustomError as exc:
-        error = {"type": exc.type, "loc": ("body", field), "msg": exc.message()}
-        raise RequestValidationError([error]) from exc
+        raise field_error(field, exc.type, exc.message()) from exc
+
+
+def field_error(field: str, error_type: str, message: str) -> Exception:
+    """A 422 with the shape of a request validation error, for rules checked by services
+    (they need the database, or the account): ``{"type", "loc": ["body", field], "msg"}``."""
+    from fastapi.exceptions import RequestValidationError
+
+    return RequestValidationError([{"type": error_type, "loc": ("body", field), "msg": message}])

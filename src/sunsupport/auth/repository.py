@@ -122,6 +122,7 @@ def add_visitor(session: Session, username: str, display_name: str) -> User:
     user = User(
         username=username,
         username_key=username_key(username),
+        username_skeleton=skeleton(username),
         hashed_password=None,
         role=Role.VISITOR,
         display_name=display_name,
@@ -152,5 +153,6 @@ def become_user(session: Session, user_id: int, username: str, hashed_password: 
     user.username_skeleton = skeleton(username)
     user.hashed_password = hashed_password
     user.role = Role.USER
+    user.token_version += 1  # the widget's long-lived visitor token must not open it
     session.flush()
     return user

@@ -82,6 +82,7 @@ async def visitor(
         user.id,
         settings.secret_key or "",
         settings.visitor_token_expire_days * 24 * 60,
+        user.token_version,
         visitor=True,
     )
     return VisitorTokenOut(access_token=token, username=user.username, display_name=user.shown_name)

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -12,34 +11,23 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from sunsupport.auth.password_rules import MAX_LENGTH, MIN_LENGTH, check_password
 from sunsupport.core.text import CleanStr, DisplayName
-from sunsupport.core.usernames import NameProblem, check_characters, normalise
+from sunsupport.core.usernames import normalise
 
 
 def _nfkc(value: Any) -> Any:
     return normalise(value) if isinstance(value, str) else value
 
 
-def _one_script(value: str) -> str:
-    try:
-        check_characters(value)
-    except NameProblem as exc:
-        raise PydanticCustomError(
-            "username_script", "The username {problem}", {"problem": str(exc)}
-        ) from exc
-    return value
-
-
 Username = Annotated[
     str,
     BeforeValidator(_nfkc),
     Field(min_length=4, max_length=20, pattern=r"^[\w.\-]+$"),
-    AfterValidator(_one_script),
 ]
-"""NFKC-normalised first (``ａｄｍｉｎ`` is ``admin``), then letters of one script."""
+"""NFKC-normalised first (``ａｄｍｉｎ`` is ``admin``). Letters of one script are checked
+by the service, after the look-alike check: ``аdmin1`` beside ``admin1`` is a 409."""
 Password = Annotated[CleanStr, Field(min_length=MIN_LENGTH, max_length=MAX_LENGTH)]
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sunsupport.auth import repository
-from sunsupport.auth.password_rules import require_strong
+from sunsupport.auth.password_rules import field_error, require_strong
 from sunsupport.core import audit
 from sunsupport.core.errors import Conflict, Forbidden, NotFound, Unauthorized
 from sunsupport.core.fairness import Gates
@@ -21,6 +21,7 @@ from sunsupport.core.ratelimit import Limit, RateLimiter
 from sunsupport.core.security import PasswordHasher
 from sunsupport.core.timeutil import utcnow
 from sunsupport.core.uow import Database, emit
+from sunsupport.core.usernames import NameProblem, check_characters
 from sunsupport.live.hub import user_channel
 from sunsupport.models import Role, User
 
@@ -47,6 +48,7 @@ async def register(
 ) -> User:
     """A new account. Argon2 runs first, in its pool; the write is one short insert. A
     staff account (only the command line makes those) is recorded in the audit log."""
+    await _check_name(db, username)
     hashed = await passwords.hash(password)
 
     def write(session: Session) -> User:
@@ -69,6 +71,7 @@ async def become_user(
 ) -> User:
     """A visitor registers: the same account (its chats, its email) gets a name and a
     password. If the account is no longer a visitor, this is a plain registration."""
+    await _check_name(db, username)
     hashed = await passwords.hash(password)
 
     def write(session: Session) -> User:
@@ -86,6 +89,17 @@ async def become_user(
         return await db.write(write)
     except IntegrityError as exc:
         raise Conflict(NAME_TAKEN) from exc
+
+
+async def _check_name(db: Database, username: str) -> None:
+    """Letters of one script. A mixed name that looks like an existing one is refused as
+    a look-alike (409, like any other), otherwise as invalid (422)."""
+    try:
+        check_characters(username)
+    except NameProblem as exc:
+        if await db.read(repository.look_alike_exists, username):
+            raise Conflict(NAME_LOOKS_TAKEN) from exc
+        raise field_error("username", "username_script", f"The username {exc}") from exc
 
 
 async def create_visitor(db: Database) -> User:

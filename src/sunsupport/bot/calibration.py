@@ -121,7 +121,8 @@ class CvReport:
             f"  out-of-scope precision {s['oos_precision']:.1%}, recall {s['oos_recall']:.1%}, "
             f"false accept {s['false_accept']:.1%}; clarifications {s['clarifications']:.1%}",
             f"  policy: threshold {self.settings.threshold}, ambiguity margin "
-            f"{self.settings.ambiguity_margin}, fallback margin {self.settings.fallback_margin}",
+            f"{self.settings.ambiguity_margin}, fallback margin {self.settings.fallback_margin} "
+            f"(utility {utility(self.readings, self.outcomes()):.3f})",
         ]
         confusions = self.confusions()
         if confusions:

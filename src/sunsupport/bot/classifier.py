@@ -37,7 +37,7 @@ LEMMA_NGRAMS = (1, 2)
 LEMMA_WEIGHT = 0.8
 """The lemma block's weight relative to the character block (both are l2-normalised)."""
 REGULARISATION_C = 50.0
-LINEAR_MAX_INTENTS = 400
+LINEAR_MAX_INTENTS = 60
 CENTROID_TEMPERATURE = 0.05
 """Centroid cosines become a probability-like score through a softmax at this scale."""
 FEATURES_VERSION = 1

@@ -288,3 +288,14 @@ def recent_exchanges(
         if len(pairs) == answers:
             break
     return pairs
+
+
+def with_status_in(
+    session: Session, session_ids: Sequence[str], statuses: Sequence[str]
+) -> Sequence[ChatSession]:
+    if not session_ids:
+        return []
+    query = select(ChatSession).where(
+        ChatSession.id.in_(session_ids), ChatSession.status.in_(statuses)
+    )
+    return session.scalars(query).all()

@@ -114,7 +114,10 @@ class Deleted:
 
 
 def delete_conversations(session: Session, session_ids: Sequence[str]) -> Deleted:
-    """Delete conversations with everything that quotes them: messages and inbox items."""
+    """Delete conversations with everything that quotes them: messages and inbox items.
+    Those waiting for or with an operator leave the consoles' queues."""
+    for chat in repository.with_status_in(session, session_ids, tuple(events.HUMAN_STATUSES)):
+        events.emit_withdrawn(session, chat, "deleted")
     inbox_items = knowledge.forget_conversations(session, session_ids)
     stats.unlink_conversations(session, session_ids)
     conversations, messages = repository.delete_sessions(session, session_ids)

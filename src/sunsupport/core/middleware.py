@@ -26,13 +26,22 @@ DOCS_CSP = (
 )
 
 
-def _header_list(csp: str) -> tuple[tuple[bytes, bytes], ...]:
-    return (
+def _header_list(csp: str, *, framable: bool = False) -> tuple[tuple[bytes, bytes], ...]:
+    headers = (
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"no-referrer"),
         (b"x-frame-options", b"DENY"),
         (b"content-security-policy", csp.encode()),
     )
+    # X-Frame-Options cannot name sites: a page others may frame relies on the CSP alone.
+    return tuple(pair for pair in headers if not (framable and pair[0] == b"x-frame-options"))
+
+
+def framable_headers(ancestors: str) -> tuple[tuple[bytes, bytes], ...]:
+    """The headers of a page that ``ancestors`` (a ``frame-ancestors`` source list) may
+    embed; every other rule of the CSP stays."""
+    csp = CSP.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}")
+    return _header_list(csp, framable=True)
 
 
 SECURITY_HEADERS = _header_list(CSP)
@@ -45,9 +54,16 @@ class RequestContextMiddleware:
     logged and counted too. Every request passes here, so it is kept lean: headers are
     added as raw pairs, and the id is 8 random bytes."""
 
-    def __init__(self, app: ASGIApp, access_log: AccessLog) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        access_log: AccessLog,
+        framable: dict[str, tuple[tuple[bytes, bytes], ...]] | None = None,
+    ) -> None:
         self.app = app
         self.access_log = access_log
+        self.framable = framable or {}
+        """Paths other sites may embed, with their headers (:func:`framable_headers`)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -58,7 +74,9 @@ class RequestContextMiddleware:
         status = 500
         responded = False
         path = scope["path"]
-        security = DOCS_SECURITY_HEADERS if _is_docs(path) else SECURITY_HEADERS
+        security = self.framable.get(path) or (
+            DOCS_SECURITY_HEADERS if _is_docs(path) else SECURITY_HEADERS
+        )
 
         async def send_wrapper(message: Message) -> None:
             nonlocal status, responded

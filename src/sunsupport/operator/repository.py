@@ -69,3 +69,13 @@ def claim(session: Session, session_id: str, operator_id: int) -> bool:
     # An UPDATE without RETURNING gives a CursorResult; only that has a row count.
     assert isinstance(result, CursorResult)
     return result.rowcount == 1
+
+
+def assigned_to(session: Session, operator_id: int) -> Sequence[ChatSession]:
+    """The open conversations an operator has, rows locked (PostgreSQL)."""
+    query = (
+        select(ChatSession)
+        .where(ChatSession.assignee_id == operator_id, ChatSession.status == SessionStatus.OPEN)
+        .with_for_update()
+    )
+    return session.scalars(query).all()

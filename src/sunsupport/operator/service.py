@@ -34,6 +34,18 @@ def waiting_count(session: Session) -> int:
     return repository.count_waiting(session)
 
 
+def requeue_conversations_of(session: Session, operator: User) -> int:
+    """Inside a unit of work (the operator's account is being deleted): the conversations
+    they had go back to the queue, waiting for another operator. How many."""
+    chats_back = repository.assigned_to(session, operator.id)
+    for chat in chats_back:
+        chat.status = SessionStatus.PENDING_HUMAN
+        chat.assignee_id = None
+        chat.version += 1
+        events.emit_session(session, chat)
+    return len(chats_back)
+
+
 async def queue(db: Database, operator: User) -> Sequence[tuple[ChatSession, Customer]]:
     return await db.read(queue_of, operator)
 

@@ -7,13 +7,14 @@ from fastapi import APIRouter, Response, status
 from sunsupport.auth.deps import CurrentUser, LoginGates
 from sunsupport.auth.schemas import PasswordConfirmIn
 from sunsupport.core.deps import ClientAddress, DatabaseDep, LimiterDep, PasswordsDep
-from sunsupport.core.errors import error_responses
+from sunsupport.core.errors import Unprocessable, error_responses
 from sunsupport.privacy import service
 from sunsupport.privacy.schemas import ExportOut
 
 router = APIRouter(prefix="/auth", tags=["auth"], responses=error_responses(401, 429, 503))
 
 EXPORT_FILE = "sunsupport-my-data.json"
+PASSWORD_REQUIRED = "Repeat the password to delete the account"  # noqa: S105 (a message)
 
 
 @router.get("/me/export", response_model=ExportOut)
@@ -30,15 +31,19 @@ async def export_my_data(user: CurrentUser, db: DatabaseDep, response: Response)
     responses=error_responses(403, 413, 422),
 )
 async def delete_me(
-    body: PasswordConfirmIn,
     user: CurrentUser,
     db: DatabaseDep,
     passwords: PasswordsDep,
     limiter: LimiterDep,
     gates: LoginGates,
     client: ClientAddress,
+    body: PasswordConfirmIn | None = None,
 ) -> None:
     """Delete the account with its chats, messages, ratings and inbox items quoting
     them; its tokens stop working and its live connections close. 403 for a wrong
-    password (counted as a failed login) and for staff accounts (command line only)."""
-    await service.delete_own_account(db, passwords, limiter, gates, user, body.password, client)
+    password (counted as a failed login) and for staff accounts (command line only).
+    A visitor has no password: the body may be left out."""
+    if body is None and not user.is_visitor:
+        raise Unprocessable(PASSWORD_REQUIRED)
+    password = body.password if body is not None else ""
+    await service.delete_own_account(db, passwords, limiter, gates, user, password, client)

@@ -17,6 +17,7 @@ from sunsupport.core.security import PasswordHasher
 from sunsupport.core.timeutil import utcnow
 from sunsupport.core.uow import Database
 from sunsupport.models import User
+from sunsupport.operator import service as operators
 from sunsupport.privacy.schemas import (
     ExportedAccount,
     ExportedChat,
@@ -93,6 +94,8 @@ def _erase(session: Session, user: User, actor: User | None, via: str) -> Erased
     """One unit: the conversations with their messages and inbox items, the account, and
     the audit entry. The entry names the account by id only: nothing of it remains."""
     deleted = chats.delete_conversations_of(session, user.id)
+    if user.is_staff:
+        operators.requeue_conversations_of(session, user)
     accounts.forget_account(session, user)
     audit.record(
         session,

@@ -2,6 +2,11 @@
 // chart. This module signs the admin in and wires the tabs to their panels.
 
 import { startAuth } from "/static/common/auth.js";
+<<<<<<< HEAD
+=======
+import { setError } from "/static/common/errors.js";
+import { clearAudit, loadAudit } from "/static/admin/audit.js";
+>>>>>>> main
 import { clearCanned, loadCanned } from "/static/admin/canned.js";
 import { clearInbox, loadInbox, loadIntents } from "/static/admin/inbox.js";
 import { forgetStats, setDefaultPeriod, showStats } from "/static/admin/stats.js";
@@ -10,6 +15,7 @@ import { onTabShown, showTab, tabFromHash } from "/static/admin/tabs.js";
 
 onTabShown("stats", showStats);
 onTabShown("canned", loadCanned);
+onTabShown("audit", loadAudit);
 
 async function enterAdmin() {
   setDefaultPeriod();
@@ -26,6 +32,7 @@ startAuth({
   onLeave: () => {
     clearInbox();
     clearCanned();
+    clearAudit();
     forgetStats();
     clearMessages();
   },

@@ -6,6 +6,7 @@ import { api } from "/static/common/api.js";
 import { askText, confirmAction } from "/static/common/dialog.js";
 import { report, setError } from "/static/common/errors.js";
 import { $ } from "/static/common/ui.js";
+import { markSeen } from "/static/chat/attention.js";
 import { updateChrome } from "/static/chat/chrome.js";
 import { focusInput } from "/static/chat/composer.js";
 import { startLive, stopLive } from "/static/chat/live-events.js";
@@ -68,6 +69,7 @@ async function loadSession(id) {
     openChat.loaded = true;
     setError(null);
     startLive(id);
+    markSeen();
   } catch (error) {
     if (mine !== seq) return;
     report(error, "history");

@@ -4,8 +4,12 @@
 import { announce } from "/static/common/announce.js";
 import { api, tokenStore } from "/static/common/api.js";
 import { CLOSE_UNAUTHORIZED, LiveSocket, throttle } from "/static/common/live.js";
+<<<<<<< HEAD
 import { spokenMessage } from "/static/common/messages.js";
 import { resetConnection, setConnection } from "/static/chat/connection.js";
+=======
+import { noteIncoming } from "/static/chat/attention.js";
+>>>>>>> main
 import { hideOperatorTyping, showOperatorTyping, updateChrome } from "/static/chat/chrome.js";
 import { biggestId, nearBottom, renderMessage, scrollToBottom } from "/static/chat/messages.js";
 import { setRating } from "/static/chat/rating.js";
@@ -35,6 +39,7 @@ export function stopLive() {
 
 export function startLive(id) {
   stopLive();
+  const token = tokenStore.get();
   live = new LiveSocket(`/ws/chat/${encodeURIComponent(id)}`, {
     token: () => tokenStore.get(),
     afterId: biggestId,
@@ -47,8 +52,15 @@ export function startLive(id) {
       if (id === openChat.id) setConnection(state);
     },
     onFatal: (code) => {
-      // An expired token: any API call now answers 401 and brings the login form.
-      if (code === CLOSE_UNAUTHORIZED) api.me().catch(() => {});
+      // An expired or revoked token: any API call now answers 401 and brings the login
+      // form. If this tab has a new token (its own password change), reconnect with it.
+      if (code !== CLOSE_UNAUTHORIZED) return;
+      api
+        .me()
+        .then(() => {
+          if (tokenStore.get() !== token && openChat.id === id) startLive(id);
+        })
+        .catch(() => {});
     },
   });
 }
@@ -74,10 +86,15 @@ function applyLive(frame) {
       const stick = nearBottom();
       if (m.sender_type === "operator") hideOperatorTyping();
       if (!renderMessage(m)) return; // already on screen (the POST answer brought it)
+<<<<<<< HEAD
       if (m.sender_type !== "user") {
         renderSuggestions([]);
         announce(spokenMessage(m));
       }
+=======
+      noteIncoming(m);
+      if (m.sender_type !== "user") renderSuggestions([]);
+>>>>>>> main
       updateChrome();
       if (stick || m.sender_type === "operator") scrollToBottom();
       break;

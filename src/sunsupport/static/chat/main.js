@@ -10,6 +10,7 @@ import { updateChrome } from "/static/chat/chrome.js";
 import { clearComposer, focusInput, restoreDraft, send } from "/static/chat/composer.js";
 import { chatGone, closeConversation, deleteChat, openSession, renameChat } from "/static/chat/conversation.js";
 import { closeDrawer, showMenuButton } from "/static/chat/drawer.js";
+<<<<<<< HEAD
 import { onChatDeleted } from "/static/chat/live-events.js";
 import {
   addSession,
@@ -19,8 +20,16 @@ import {
   onSessionPicked,
   refreshSessions,
 } from "/static/chat/sessions.js";
+=======
+import { addSession, chatToOpen, forgetSessions, onSessionPicked, refreshSessions } from "/static/chat/sessions.js";
+import "/static/chat/profile.js";
+>>>>>>> main
 import { openChat } from "/static/chat/state.js";
 import { onSuggestionPicked, renderSuggestions } from "/static/chat/suggestions.js";
+import { connectToHost } from "/static/widget/frame.js";
+
+// The same page is /widget, the visitors' chat in the embeddable panel.
+const inWidget = $("app").dataset.page === "widget";
 
 /** Signed in: list the chats and open the last one (or a new one). */
 async function enterChat() {
@@ -84,7 +93,10 @@ onSuggestionPicked((text) => {
 
 $("new-session").addEventListener("click", newSession);
 
+if (inWidget) connectToHost();
+
 startAuth({
+  visitor: inWidget,
   mainViewId: "chat-view",
   mainViewName: "chat",
   errorSlotId: "chat-error-slot",

@@ -46,6 +46,15 @@ export function chatToOpen() {
   return sessions.find((s) => s.id === remembered)?.id ?? sessions[0]?.id;
 }
 
+/** «1 новый ответ», «3 новых ответа», «5 новых ответов». */
+function unreadLabel(count) {
+  const tens = count % 100;
+  const ones = count % 10;
+  if (ones === 1 && tens !== 11) return `${count} новый ответ`;
+  if (ones >= 2 && ones <= 4 && (tens < 12 || tens > 14)) return `${count} новых ответа`;
+  return `${count} новых ответов`;
+}
+
 /** One sidebar entry (a real button inside a list item). */
 function sessionNode(session, active) {
   const item = el("li", { className: "session-row" });
@@ -60,8 +69,25 @@ function sessionNode(session, active) {
   when.dataset.when = shortWhen(session.last_message_at || session.created_date);
   button.append(el("span", { className: "session-title", text: title }), when);
   button.title = title;
+<<<<<<< HEAD
   item.append(button, actionButton("rename", `Переименовать чат «${title}»`, session.id));
   item.append(actionButton("delete", `Удалить чат «${title}»`, session.id));
+=======
+  item.append(button);
+  const unread = active ? 0 : session.unread ?? 0; // the open chat is being read
+  if (unread > 0) {
+    // Beside the button, not in it: the button's text stays exactly the chat's title.
+    const label = unreadLabel(unread);
+    item.classList.add("has-unread");
+    item.append(
+      el("span", {
+        className: "session-unread",
+        text: unread > 99 ? "99+" : String(unread),
+        attrs: { "data-testid": "session-unread", title: label, "aria-label": label },
+      }),
+    );
+  }
+>>>>>>> main
   return item;
 }
 

@@ -8,10 +8,21 @@
 // CSRF surface. The XSS risk of a script-readable token is contained by the strict
 // Content-Security-Policy (no inline or foreign scripts) and by rendering every message
 // as text, never as HTML; the token is also short-lived (30 minutes by default).
+<<<<<<< HEAD
 export const CUSTOMER_TOKEN_KEY = "sunsupport.token";
 export const STAFF_TOKEN_KEY = "sunsupport.staff.token";
 const STAFF_PAGE = /^\/(operator|admin)(\/|$)/;
 const TOKEN_KEY = STAFF_PAGE.test(location.pathname) ? STAFF_TOKEN_KEY : CUSTOMER_TOKEN_KEY;
+=======
+// The widget keeps its visitor's token under a key of its own (useTokenKey), so a
+// visitor never becomes the signed-in user of the service's own pages.
+let TOKEN_KEY = "sunsupport.token";
+
+/** Keep this page's token under `key` (call before the first request). */
+export function useTokenKey(key) {
+  TOKEN_KEY = key;
+}
+>>>>>>> main
 
 /** An API or network failure. `status` is 0 when the server could not be reached. */
 export class ApiError extends Error {
@@ -41,15 +52,25 @@ export function onUnauthorized(handler) {
   unauthorizedHandler = handler;
 }
 
+// Each tab keeps the token it signed in with. Another tab's *new* token (a password
+// change or a new login there) is not adopted: this tab's next request then meets its own,
+// revoked, token and shows the login form saying why. Signing out in another tab (the
+// token removed) does apply here.
+let current; // undefined until first read from localStorage
+
 export const tokenStore = {
   get() {
-    try {
-      return localStorage.getItem(TOKEN_KEY);
-    } catch {
-      return null;
+    if (current === undefined) {
+      try {
+        current = localStorage.getItem(TOKEN_KEY);
+      } catch {
+        current = null;
+      }
     }
+    return current;
   },
   set(token) {
+    current = token;
     try {
       localStorage.setItem(TOKEN_KEY, token);
     } catch {
@@ -57,13 +78,20 @@ export const tokenStore = {
     }
   },
   clear() {
+    const mine = this.get();
+    current = null;
     try {
-      localStorage.removeItem(TOKEN_KEY);
+      // Only this tab's own token: another tab may have stored a newer one since.
+      if (localStorage.getItem(TOKEN_KEY) === mine) localStorage.removeItem(TOKEN_KEY);
     } catch {
       /* ignore */
     }
   },
 };
+
+window.addEventListener("storage", (event) => {
+  if (event.key === TOKEN_KEY && event.newValue === null) current = null;
+});
 
 /** Seconds to wait from a Retry-After header (delta-seconds or an HTTP date). */
 function parseRetryAfter(value) {
@@ -113,6 +141,11 @@ async function request(method, path, { body, auth = true } = {}) {
       data && typeof data === "object" ? data.detail ?? null : null,
       parseRetryAfter(response.headers.get("Retry-After")),
     );
+    if (response.status === 401 && auth && token && tokenStore.get() && tokenStore.get() !== token) {
+      // This tab got a new token while the request was on its way (its password change):
+      // the refusal was for the old one.
+      return request(method, path, { body, auth });
+    }
     if (response.status === 401 && auth && unauthorizedHandler) {
       error.handled = true; // the login form takes over; callers need not report it
       unauthorizedHandler(error);
@@ -130,6 +163,17 @@ export const api = {
   login: (username, password) =>
     request("POST", "/auth/login", { body: { username, password }, auth: false }),
   me: () => request("GET", "/auth/me"),
+  updateMe: (fields) => request("PATCH", "/auth/me", { body: fields }),
+  visitor: () => request("POST", "/auth/visitor", { auth: false }),
+  changePassword: async (currentPassword, newPassword) => {
+    const body = { current_password: currentPassword, new_password: newPassword };
+    const { access_token: token } = await request("POST", "/auth/password", { body });
+    tokenStore.set(token); // at once: the old token stops working everywhere
+    return token;
+  },
+  logoutAll: () => request("POST", "/auth/logout-all"),
+  exportData: () => request("GET", "/auth/me/export"),
+  deleteAccount: (password) => request("DELETE", "/auth/me", { body: { password } }),
   createSession: () => request("POST", "/chat/session"),
   listSessions: (limit = 50) => request("GET", `/chat/sessions?limit=${limit}`),
   sendMessage: (sessionId, text) =>
@@ -144,6 +188,7 @@ export const api = {
     request("PATCH", `/chat/session/${enc(sessionId)}`, { body: { title } }),
   deleteSession: (sessionId) => request("DELETE", `/chat/session/${enc(sessionId)}`),
   sessionDetail: (sessionId) => request("GET", `/chat/session/${enc(sessionId)}`),
+  markRead: (sessionId) => request("POST", `/chat/session/${enc(sessionId)}/read`),
   rate: (sessionId, rating, comment) =>
     request("POST", `/chat/session/${enc(sessionId)}/rating`, {
       body: { rating, comment: comment || null },
@@ -174,9 +219,17 @@ export const api = {
   updateCanned: (id, shortcut, text) =>
     request("PUT", `/admin/canned/${enc(id)}`, { body: { shortcut, text } }),
   deleteCanned: (id) => request("DELETE", `/admin/canned/${enc(id)}`),
+<<<<<<< HEAD
   staff: () => request("GET", "/admin/staff"),
   setDisplayName: (userId, displayName) =>
     request("PATCH", `/admin/staff/${enc(userId)}`, { body: { display_name: displayName } }),
+=======
+  audit: ({ limit = 50, beforeId = null } = {}) => {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (beforeId) query.set("before_id", String(beforeId));
+    return request("GET", `/admin/audit?${query}`);
+  },
+>>>>>>> main
   stats: (from, to) => {
     const query = new URLSearchParams();
     if (from) query.set("from", from);

@@ -6,12 +6,21 @@
 // "denied" (signed in without an allowed role; staff pages only) or the page's main view.
 // The token is a localStorage entry (api.js): one for the customer's pages, one for the staff pages.
 
-import { api, onUnauthorized, tokenStore } from "/static/common/api.js";
-import { report, SESSION_EXPIRED, setError, validateCredentials } from "/static/common/errors.js";
+import { api, onUnauthorized, tokenStore, useTokenKey } from "/static/common/api.js";
+import { report, setError, unauthorizedText, validateCredentials } from "/static/common/errors.js";
 import { $ } from "/static/common/ui.js";
+
+const VISITOR_TOKEN_KEY = "sunsupport.visitorToken";
 
 let view = "loading";
 let user = null;
+let signOutNow = () => {};
+
+/** Leave the main view for the login form, showing `message` (sign-out everywhere,
+ * a deleted account): the token is forgotten first. */
+export function signOut(message = null) {
+  signOutNow(message);
+}
 
 /** The signed-in user ({ id, username, role }) while the main view shows, else null. */
 export function currentUser() {
@@ -33,6 +42,8 @@ export function isSignedIn() {
  * @param {(user: object) => Promise<void>|void} options.onEnter  fill the main view
  * @param {() => void} options.onLeave     stop sockets and timers, clear the screen
  * @param {(view: string) => void} [options.onView]  after every change of view
+ * @param {boolean} [options.visitor]     the widget: no login form; without a token (or
+ *   when it expires) the page becomes a new visitor, kept under its own storage key
  */
 export function startAuth({
   roles = null,
@@ -42,7 +53,9 @@ export function startAuth({
   onEnter,
   onLeave,
   onView = () => {},
+  visitor = false,
 }) {
+  if (visitor) useTokenKey(VISITOR_TOKEN_KEY);
   const dom = {
     app: $("app"),
     loginView: $("login-view"),
@@ -63,7 +76,7 @@ export function startAuth({
   function showView(next) {
     view = next;
     dom.app.dataset.view = next === "main" ? mainViewName : next;
-    dom.loginView.hidden = next !== "login";
+    if (dom.loginView) dom.loginView.hidden = next !== "login";
     if (dom.deniedView) dom.deniedView.hidden = next !== "denied";
     dom.mainView.hidden = next !== "main";
     dom.userBox.hidden = next !== "main";
@@ -76,17 +89,25 @@ export function startAuth({
     user = null;
     dom.userName.textContent = "";
     onLeave();
+    if (visitor) {
+      becomeVisitor();
+      return;
+    }
     showView("login");
     setError(message);
     dom.password.value = "";
     dom.username.focus();
   }
 
-  onUnauthorized(() => {
+  onUnauthorized((error) => {
     tokenStore.clear();
     if (view === "login") return;
-    showLogin(SESSION_EXPIRED);
+    showLogin(unauthorizedText(error));
   });
+  signOutNow = (message) => {
+    tokenStore.clear();
+    showLogin(message);
+  };
 
   async function enter() {
     const me = await api.me();
@@ -97,7 +118,7 @@ export function startAuth({
       return;
     }
     user = me;
-    dom.userName.textContent = me.username;
+    dom.userName.textContent = me.display_name || me.username;
     setError(null);
     showView("main");
     await onEnter(me);
@@ -109,7 +130,19 @@ export function startAuth({
     dom.loginForm.classList.toggle("is-busy", value);
   }
 
-  dom.loginForm.addEventListener("submit", async (event) => {
+  /** The widget: a new visitor account, remembered, then the chat. */
+  async function becomeVisitor() {
+    try {
+      const { access_token: token } = await api.visitor();
+      tokenStore.set(token);
+      await enter();
+    } catch (error) {
+      showView("main");
+      report(error, "sessions");
+    }
+  }
+
+  dom.loginForm?.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (busy) return;
     const registering = event.submitter?.value === "register";
@@ -150,7 +183,7 @@ export function startAuth({
 
   (async () => {
     if (!tokenStore.get()) {
-      showLogin(null);
+      showLogin(null); // the widget becomes a visitor instead
       return;
     }
     try {

@@ -4,6 +4,30 @@ import { ApiError, onServerAnswered } from "/static/common/api.js";
 import { $ } from "/static/common/ui.js";
 
 export const SESSION_EXPIRED = "Сессия истекла, войдите снова.";
+export const SIGNED_OUT =
+  "Вы вышли из аккаунта: пароль был изменён или выполнен выход на всех устройствах. Войдите снова.";
+
+/** The login form's message for a refused token (its `detail` says why). */
+export function unauthorizedText(error) {
+  const detail = typeof error?.detail === "string" ? error.detail : "";
+  return detail.startsWith("Token revoked") ? SIGNED_OUT : SESSION_EXPIRED;
+}
+
+const FIELD_PROBLEMS = {
+  password_too_common: "Этот пароль слишком распространён — его легко угадать. Придумайте другой.",
+  password_like_username: "Пароль не должен содержать имя пользователя.",
+  username_script:
+    "Имя пользователя пишется буквами одного алфавита — латиницей или кириллицей, без смешения.",
+};
+
+/** A Russian explanation of a 422 for a rule with its own error type, else null. */
+export function fieldProblem(detail) {
+  if (!Array.isArray(detail)) return null;
+  for (const item of detail) {
+    if (FIELD_PROBLEMS[item?.type]) return FIELD_PROBLEMS[item.type];
+  }
+  return null;
+}
 
 /** "1 секунду", "3 секунды", "5 секунд". */
 export function seconds(n) {
@@ -59,8 +83,12 @@ export function describeError(error, action) {
   const status = error?.status;
   switch (action) {
     case "register":
-      if (status === 409) return "Это имя пользователя уже занято. Выберите другое или войдите.";
+      if (status === 409) {
+        return "Это имя пользователя уже занято или слишком похоже на занятое. Выберите другое или войдите.";
+      }
       if (status === 422) {
+        const problem = fieldProblem(error.detail);
+        if (problem) return problem;
         const fields = invalidFields(error.detail);
         if (fields.has("password") && !fields.has("username")) return PASSWORD_RULE;
         if (fields.has("username")) return USERNAME_RULE;

@@ -11,6 +11,7 @@ import { $, nearBottom, scrollToBottom as scrollDown } from "/static/common/ui.j
 import { closeCanned } from "/static/operator/canned.js";
 import { report, TAKEN } from "/static/operator/errors.js";
 import { applySession, focusSelected, markSelected, queueItem } from "/static/operator/queue.js";
+import { renderCustomer } from "/static/operator/customer.js";
 
 const LABELS = { user: "Клиент", bot: "Бот", operator: "Оператор", system: "" };
 const WITHDRAWN = {
@@ -115,7 +116,7 @@ export function renderChrome() {
   const s = selected ?? {};
   const item = queueItem(selectedId);
   dom.title.textContent = s.title?.trim() || "Без темы";
-  dom.user.textContent = item?.username ?? s.username ?? `клиент №${s.user_id ?? "?"}`;
+  renderCustomer(dom.user, item, s.username ?? `клиент №${s.user_id ?? "?"}`);
   dom.status.textContent = staffStatusText(s, takenByOther);
   dom.conv.dataset.status = s.status ?? "";
   dom.claim.hidden = s.status !== "pending_human" || withdrawn !== null;

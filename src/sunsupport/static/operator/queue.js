@@ -7,6 +7,7 @@ import { queueBadgeText, waitingText } from "/static/common/status.js";
 import { $, el } from "/static/common/ui.js";
 import { newHandoff } from "/static/operator/alerts.js";
 import { report } from "/static/operator/errors.js";
+import { customerNode } from "/static/operator/customer.js";
 
 const WAIT_TICK_MS = 30_000;
 
@@ -95,7 +96,7 @@ function queueNode(item) {
   });
   if (item.id === selectedId) button.setAttribute("aria-current", "true");
   const top = el("span", { className: "queue-top" });
-  top.append(el("span", { className: "queue-user", text: item.username || "клиент" }));
+  top.append(customerNode(item));
   const badge = el("span", {
     className: `queue-badge queue-badge--${item.status}`,
     text: queueBadgeText(item.status),

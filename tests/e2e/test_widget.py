@@ -1,0 +1,152 @@
+"""The widget on other sites: a host page on another origin (another port) embeds the
+chat with one script tag; a visitor talks to the bot, asks for a human, and the operator's
+answer from the console arrives in the widget, on the launcher while the panel is closed.
+A site that is not allowed cannot show the frame."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import ConsoleMessage, Page, expect
+
+from tests.support.browser import api_call, post_json, seed_token, watch_page
+from tests.support.live import create_staff
+from tests.support.servers import RunningServer, free_port, start_server, stop_server
+
+pytestmark = pytest.mark.e2e
+
+LIVE = 15_000
+HOST_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Shop</title>
+<style>button {{ background: lime !important; width: 10px !important; }}</style></head>
+<body><h1>A shop that is not ours</h1>
+<script src="{service}/widget.js" defer></script></body></html>
+"""
+
+
+@dataclass
+class Site:
+    origin: str
+    server: ThreadingHTTPServer
+
+
+def serve_site(directory: Path, service: str, port: int) -> Site:
+    """A plain static site on its own port: a page with the widget's script tag."""
+    (directory / "index.html").write_text(HOST_PAGE.format(service=service), encoding="utf-8")
+    handler = partial(SimpleHTTPRequestHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return Site(f"http://127.0.0.1:{server.server_address[1]}", server)
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningServer, Site, Site]]:
+    """The service (allowing one site), the allowed site and a site it does not allow."""
+    allowed_port = free_port()
+    service = start_server(
+        tmp_path_factory.mktemp("widget-service"),
+        {
+            "SECRET_KEY": secrets.token_urlsafe(32),
+            "WIDGET_ALLOWED_ORIGINS": f"http://127.0.0.1:{allowed_port}",
+        },
+    )
+    sites: list[Site] = []
+    try:
+        for name, port in (("allowed", allowed_port), ("stranger", free_port())):
+            sites.append(serve_site(tmp_path_factory.mktemp(name), service.base_url, port))
+        allowed, stranger = sites
+        yield service, allowed, stranger
+    finally:
+        for site in sites:
+            site.server.shutdown()
+            site.server.server_close()
+        stop_server(service)
+
+
+def test_a_visitor_on_another_site_reaches_an_operator_through_the_widget(
+    setup: tuple[RunningServer, Site, Site], page: Page, tab
+) -> None:
+    service, site, _ = setup
+    seen = watch_page(page)
+    page.goto(site.origin)
+    launcher = page.get_by_test_id("widget-launcher")
+    expect(launcher).to_be_visible()
+    expect(page.get_by_test_id("widget-frame")).to_have_count(0)  # nothing loads before use
+    launcher.click()
+    frame = page.frame_locator('[data-testid="widget-frame"]')
+    widget = frame.locator("body")
+    expect(frame.get_by_test_id("chat-input")).to_be_visible()
+    expect(frame.locator("#user-name")).to_have_text(re.compile(r"^Гость \d{4}$"))
+    expect(frame.get_by_test_id("login-username")).to_have_count(0)
+
+    def send(text: str) -> None:
+        bot = frame.locator('[data-testid="message"][data-sender="bot"]')
+        before = bot.count()
+        frame.get_by_test_id("chat-input").fill(text)
+        frame.get_by_test_id("chat-input").press("Enter")  # the keyboard is enough
+        expect(bot).to_have_count(before + 1)
+
+    send("Привет! Когда взойдёт солнце в Москве?")
+    send("позовите оператора")
+    name = frame.locator("#user-name").inner_text()
+
+    # The operator answers in the console, where the visitor shows by name, marked as a guest.
+    operator = create_staff(service)
+    token = post_json(f"{service.base_url}/auth/login", operator)["access_token"]
+    console = tab()
+    seed_token(console.page, token)
+    console.page.goto(f"{service.base_url}/operator")
+    item = console.page.get_by_test_id("queue-item").filter(has_text=name)
+    expect(item).to_be_visible(timeout=LIVE)
+    expect(item.get_by_test_id("visitor-mark")).to_be_visible()
+    item.click()
+    console.by("claim").click()
+    expect(console.by("operator-input")).to_be_enabled()
+    console.by("operator-input").fill("Здравствуйте! Я оператор Солнца.")
+    console.by("operator-input").press("Enter")
+    answer = frame.locator('[data-testid="message"][data-sender="operator"]')
+    expect(answer).to_have_text(["Здравствуйте! Я оператор Солнца."], timeout=LIVE)
+
+    # Panel closed: the next reply shows as a count on the launcher, and opening clears it.
+    launcher.click()
+    expect(page.get_by_test_id("widget-frame")).to_be_hidden()
+    opened = console.page.locator('[data-testid="queue-item"][aria-current="true"]')
+    sid = opened.get_attribute("data-session-id")
+    path = f"/operator/sessions/{sid}/message"
+    api_call(service.base_url, "POST", path, token, {"text": "Вы здесь?"})
+    unread = page.get_by_test_id("widget-unread")
+    expect(unread).to_have_text("1", timeout=LIVE)
+    launcher.click()
+    expect(answer).to_have_count(2)
+    expect(unread).to_be_hidden()
+    widget.press("Escape")  # the keyboard closes the panel too
+    expect(page.get_by_test_id("widget-frame")).to_be_hidden()
+    assert seen.page_errors == [] and seen.csp_errors == []
+
+
+def test_a_site_that_is_not_allowed_cannot_show_the_frame(
+    setup: tuple[RunningServer, Site, Site], page: Page
+) -> None:
+    _, _, stranger = setup
+    refused: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "frame-ancestors" in message.text:
+            refused.append(message.text)
+
+    page.on("console", on_console)
+    page.goto(stranger.origin)
+    page.get_by_test_id("widget-launcher").click()
+    expect(page.get_by_test_id("widget-frame")).to_be_visible()
+    frame = page.frame_locator('[data-testid="widget-frame"]')
+    page.wait_for_timeout(1000)
+    expect(frame.get_by_test_id("chat-input")).to_have_count(0)
+    assert refused, "the browser did not report the frame-ancestors refusal"
