@@ -31,6 +31,7 @@ def resolved_chat(live_server: str, user_token: str, operator_token: str) -> str
 
 def test_the_customer_page_has_no_violations(
     ui: UI,
+    tab: Callable[[], UI],
     account_pool: Callable[[], tuple[Account, str]],
     staff: Callable[[str], tuple[Account, str]],
     live_server: str,
@@ -54,6 +55,10 @@ def test_the_customer_page_has_no_violations(
     ui.send("когда взойдёт солнце в Москве?")
     expect(ui.by("feedback-up").first).to_be_visible()
     assert_accessible(page, "logged in with messages")
+    ui.by("profile-open").click()
+    expect(ui.by("profile-dialog")).to_be_visible()
+    assert_accessible(page, "profile open")
+    ui.by("profile-close").click()
 
     page.set_viewport_size({"width": 360, "height": 740})
     page.get_by_role("button", name="Список чатов").click()
@@ -65,6 +70,14 @@ def test_the_customer_page_has_no_violations(
     expect(ui.by("confirm")).to_be_visible()
     assert_accessible(page, "confirm dialog open")
     page.keyboard.press("Escape")
+
+    # The widget's page (the visitors' chat in the embeddable panel), opened directly.
+    widget = tab()
+    widget.page.goto("/widget")
+    expect(widget.by("chat-input")).to_be_visible(timeout=LIVE)
+    assert_accessible(widget.page, "widget: empty")
+    widget.send("привет")
+    assert_accessible(widget.page, "widget: with messages")
 
 
 def test_the_staff_pages_have_no_violations(
@@ -106,8 +119,8 @@ def test_the_staff_pages_have_no_violations(
     assert_accessible(admin.page, "admin: logged out")
     seed_token(admin.page, admin_token)
     admin.page.goto("/admin")
-    for name in ("inbox", "canned", "stats"):
-        admin.by(f"tab-{name}").click()
+    for name in ("inbox", "canned", "stats", "audit"):
+        admin.by(f"tab-{name}" if name != "audit" else "audit-tab").click()
         expect(admin.page.locator(f"#panel-{name}")).to_be_visible()
         if name == "stats":
             expect(admin.by("stat-card").first).to_be_visible()

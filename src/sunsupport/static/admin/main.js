@@ -2,11 +2,7 @@
 // chart. This module signs the admin in and wires the tabs to their panels.
 
 import { startAuth } from "/static/common/auth.js";
-<<<<<<< HEAD
-=======
-import { setError } from "/static/common/errors.js";
 import { clearAudit, loadAudit } from "/static/admin/audit.js";
->>>>>>> main
 import { clearCanned, loadCanned } from "/static/admin/canned.js";
 import { clearInbox, loadInbox, loadIntents } from "/static/admin/inbox.js";
 import { forgetStats, setDefaultPeriod, showStats } from "/static/admin/stats.js";

@@ -4,12 +4,9 @@
 import { announce } from "/static/common/announce.js";
 import { api, tokenStore } from "/static/common/api.js";
 import { CLOSE_UNAUTHORIZED, LiveSocket, throttle } from "/static/common/live.js";
-<<<<<<< HEAD
 import { spokenMessage } from "/static/common/messages.js";
 import { resetConnection, setConnection } from "/static/chat/connection.js";
-=======
 import { noteIncoming } from "/static/chat/attention.js";
->>>>>>> main
 import { hideOperatorTyping, showOperatorTyping, updateChrome } from "/static/chat/chrome.js";
 import { biggestId, nearBottom, renderMessage, scrollToBottom } from "/static/chat/messages.js";
 import { setRating } from "/static/chat/rating.js";
@@ -86,15 +83,11 @@ function applyLive(frame) {
       const stick = nearBottom();
       if (m.sender_type === "operator") hideOperatorTyping();
       if (!renderMessage(m)) return; // already on screen (the POST answer brought it)
-<<<<<<< HEAD
+      noteIncoming(m);
       if (m.sender_type !== "user") {
         renderSuggestions([]);
         announce(spokenMessage(m));
       }
-=======
-      noteIncoming(m);
-      if (m.sender_type !== "user") renderSuggestions([]);
->>>>>>> main
       updateChrome();
       if (stick || m.sender_type === "operator") scrollToBottom();
       break;

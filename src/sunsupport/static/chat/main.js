@@ -10,7 +10,6 @@ import { updateChrome } from "/static/chat/chrome.js";
 import { clearComposer, focusInput, restoreDraft, send } from "/static/chat/composer.js";
 import { chatGone, closeConversation, deleteChat, openSession, renameChat } from "/static/chat/conversation.js";
 import { closeDrawer, showMenuButton } from "/static/chat/drawer.js";
-<<<<<<< HEAD
 import { onChatDeleted } from "/static/chat/live-events.js";
 import {
   addSession,
@@ -20,10 +19,7 @@ import {
   onSessionPicked,
   refreshSessions,
 } from "/static/chat/sessions.js";
-=======
-import { addSession, chatToOpen, forgetSessions, onSessionPicked, refreshSessions } from "/static/chat/sessions.js";
 import "/static/chat/profile.js";
->>>>>>> main
 import { openChat } from "/static/chat/state.js";
 import { onSuggestionPicked, renderSuggestions } from "/static/chat/suggestions.js";
 import { connectToHost } from "/static/widget/frame.js";

@@ -69,25 +69,25 @@ function sessionNode(session, active) {
   when.dataset.when = shortWhen(session.last_message_at || session.created_date);
   button.append(el("span", { className: "session-title", text: title }), when);
   button.title = title;
-<<<<<<< HEAD
-  item.append(button, actionButton("rename", `Переименовать чат «${title}»`, session.id));
-  item.append(actionButton("delete", `Удалить чат «${title}»`, session.id));
-=======
   item.append(button);
   const unread = active ? 0 : session.unread ?? 0; // the open chat is being read
   if (unread > 0) {
     // Beside the button, not in it: the button's text stays exactly the chat's title.
     const label = unreadLabel(unread);
     item.classList.add("has-unread");
-    item.append(
-      el("span", {
-        className: "session-unread",
-        text: unread > 99 ? "99+" : String(unread),
-        attrs: { "data-testid": "session-unread", title: label, "aria-label": label },
-      }),
+    // A plain span may not carry aria-label: the count is shown, the words are read.
+    const badge = el("span", {
+      className: "session-unread",
+      attrs: { "data-testid": "session-unread", title: label },
+    });
+    badge.append(
+      el("span", { text: unread > 99 ? "99+" : String(unread), attrs: { "aria-hidden": "true" } }),
+      el("span", { className: "visually-hidden", text: label }),
     );
+    item.append(badge);
   }
->>>>>>> main
+  item.append(actionButton("rename", `Переименовать чат «${title}»`, session.id));
+  item.append(actionButton("delete", `Удалить чат «${title}»`, session.id));
   return item;
 }
 

@@ -8,21 +8,18 @@
 // CSRF surface. The XSS risk of a script-readable token is contained by the strict
 // Content-Security-Policy (no inline or foreign scripts) and by rendering every message
 // as text, never as HTML; the token is also short-lived (30 minutes by default).
-<<<<<<< HEAD
 export const CUSTOMER_TOKEN_KEY = "sunsupport.token";
 export const STAFF_TOKEN_KEY = "sunsupport.staff.token";
 const STAFF_PAGE = /^\/(operator|admin)(\/|$)/;
-const TOKEN_KEY = STAFF_PAGE.test(location.pathname) ? STAFF_TOKEN_KEY : CUSTOMER_TOKEN_KEY;
-=======
+let TOKEN_KEY = STAFF_PAGE.test(location.pathname) ? STAFF_TOKEN_KEY : CUSTOMER_TOKEN_KEY;
+
 // The widget keeps its visitor's token under a key of its own (useTokenKey), so a
 // visitor never becomes the signed-in user of the service's own pages.
-let TOKEN_KEY = "sunsupport.token";
 
 /** Keep this page's token under `key` (call before the first request). */
 export function useTokenKey(key) {
   TOKEN_KEY = key;
 }
->>>>>>> main
 
 /** An API or network failure. `status` is 0 when the server could not be reached. */
 export class ApiError extends Error {
@@ -219,17 +216,14 @@ export const api = {
   updateCanned: (id, shortcut, text) =>
     request("PUT", `/admin/canned/${enc(id)}`, { body: { shortcut, text } }),
   deleteCanned: (id) => request("DELETE", `/admin/canned/${enc(id)}`),
-<<<<<<< HEAD
   staff: () => request("GET", "/admin/staff"),
   setDisplayName: (userId, displayName) =>
     request("PATCH", `/admin/staff/${enc(userId)}`, { body: { display_name: displayName } }),
-=======
   audit: ({ limit = 50, beforeId = null } = {}) => {
     const query = new URLSearchParams({ limit: String(limit) });
     if (beforeId) query.set("before_id", String(beforeId));
     return request("GET", `/admin/audit?${query}`);
   },
->>>>>>> main
   stats: (from, to) => {
     const query = new URLSearchParams();
     if (from) query.set("from", from);
