@@ -100,3 +100,15 @@ async def test_only_admins_read_the_log_and_it_pages_backwards(
         assert (
             await client.get(f"/admin/audit?{bad}", headers=admin["headers"])
         ).status_code == 422
+
+
+async def test_renaming_staff_is_recorded(app: FastAPI, client: httpx.AsyncClient) -> None:
+    admin = await make_staff(app, client, "admin")
+    operator = await make_staff(app, client)
+    renamed = await client.patch(
+        f"/admin/staff/{operator['id']}", headers=admin["headers"], json={"display_name": "Ольга"}
+    )
+    assert renamed.status_code == 200, renamed.text
+    [entry] = (await client.get("/admin/audit", headers=admin["headers"])).json()
+    assert (entry["action"], entry["actor"]) == ("user.display_name_changed", admin["username"])
+    assert entry["detail"] == {"before": None, "after": "Ольга"}

@@ -64,6 +64,7 @@ async def test_the_export_holds_the_account_chats_messages_and_ratings(
     assert data["account"]["username"] == user["username"]
     assert data["account"]["role"] == "user"
     assert data["account"]["created"]
+    assert data["account"]["email"] is None
     assert [chat["id"] for chat in data["chats"]] == user["chats"]
     first, second = data["chats"]
     assert first["messages"][0] == {
@@ -127,10 +128,20 @@ async def test_deleting_my_account_leaves_nothing_of_it_in_any_table(
         json={"intent": "pricing"},
     )
     assert taught.status_code == 200, taught.text
+    profile = await client.patch(
+        "/auth/me", headers=user["headers"], json={"email": "secret.person@example.com"}
+    )
+    assert profile.status_code == 200, profile.text
     bystander = await new_user()
     kept_chat = await open_chat(client, bystander)
     await say(client, bystander, kept_chat, "рецепт борща")
-    the_users_values = {user["username"], *user["chats"], SECRET_TEXT, "Спасибо за помощь"}
+    the_users_values = {
+        user["username"],
+        *user["chats"],
+        SECRET_TEXT,
+        "Спасибо за помощь",
+        "secret.person@example.com",
+    }
 
     response = await client.request(
         "DELETE", "/auth/me", headers=user["headers"], json={"password": PASSWORD}
@@ -213,6 +224,6 @@ async def test_a_visitor_deletes_its_data_with_its_token(client: httpx.AsyncClie
     headers = {"Authorization": f"Bearer {visitor['access_token']}"}
     sid = (await client.post("/chat/session", headers=headers)).json()["id"]
     await client.post("/chat/message", headers=headers, json={"session_id": sid, "text": "привет"})
-    deleted = await client.request("DELETE", "/auth/me", headers=headers, json={"password": "-"})
+    deleted = await client.request("DELETE", "/auth/me", headers=headers, json={})
     assert deleted.status_code == 204
     assert (await client.get("/auth/me", headers=headers)).status_code == 401

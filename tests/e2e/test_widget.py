@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
-from tests.support.browser import api_call, post_json, seed_token, watch_page
+from tests.support.browser import UI, api_call, post_json, seed_token, watch_page
 from tests.support.live import create_staff
 from tests.support.servers import RunningServer, free_port, start_server, stop_server
 
@@ -95,6 +95,13 @@ def test_a_visitor_on_another_site_reaches_an_operator_through_the_widget(
         expect(bot).to_have_count(before + 1)
 
     send("Привет! Когда взойдёт солнце в Москве?")
+    # The visitor leaves an email for replies that come while they are away.
+    frame.get_by_test_id("profile-open").click()
+    expect(frame.get_by_test_id("password-current")).to_be_hidden()  # no password to change
+    frame.get_by_test_id("contact-email").fill("guest@example.com")
+    frame.get_by_test_id("contact-submit").click()
+    expect(frame.get_by_test_id("profile-status")).to_contain_text("Сохранено")
+    frame.get_by_test_id("profile-close").click()
     send("позовите оператора")
     name = frame.locator("#user-name").inner_text()
 
@@ -108,6 +115,7 @@ def test_a_visitor_on_another_site_reaches_an_operator_through_the_widget(
     expect(item).to_be_visible(timeout=LIVE)
     expect(item.get_by_test_id("visitor-mark")).to_be_visible()
     item.click()
+    expect(console.by("customer-email")).to_have_text("guest@example.com")
     console.by("claim").click()
     expect(console.by("operator-input")).to_be_enabled()
     console.by("operator-input").fill("Здравствуйте! Я оператор Солнца.")
@@ -150,3 +158,70 @@ def test_a_site_that_is_not_allowed_cannot_show_the_frame(
     page.wait_for_timeout(1000)
     expect(frame.get_by_test_id("chat-input")).to_have_count(0)
     assert refused, "the browser did not report the frame-ancestors refusal"
+
+
+HIDE_TAB = """hidden => {
+  Object.defineProperty(document, "hidden", { configurable: true, get: () => hidden });
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
+
+
+def test_the_users_page_counts_replies_per_chat_and_in_the_title_while_hidden(
+    chat: UI, staff, live_server: str
+) -> None:
+    token = chat.page.evaluate("k => localStorage.getItem(k)", UI.TOKEN_KEY)
+    chat.send("позовите оператора")
+    first = chat.page.locator('[data-testid="session-item"][aria-current="true"]')
+    sid = first.get_attribute("data-session-id")
+    _, operator = staff("operator")
+    api_call(live_server, "POST", f"/operator/sessions/{sid}/claim", operator)
+
+    def reply(text: str) -> None:
+        path = f"/operator/sessions/{sid}/message"
+        api_call(live_server, "POST", path, operator, {"text": text})
+
+    # The tab is hidden: a reply counts in the title, and showing the tab clears it.
+    chat.page.evaluate(HIDE_TAB, True)
+    reply("Здравствуйте!")
+    expect(chat.page).to_have_title(re.compile(r"^\(1\) "), timeout=LIVE)
+    chat.page.evaluate(HIDE_TAB, False)
+    expect(chat.page).not_to_have_title(re.compile(r"^\("))
+
+    # Another chat is open: the reply shows as a count beside its chat in the list.
+    chat.by("new-session").click()
+    expect(chat.by("session-item")).to_have_count(2)
+    reply("Вы ещё здесь?")
+    chat.page.reload()
+    unread = chat.by("session-unread")
+    expect(unread).to_have_text(["1"])
+    chat.page.locator(f'[data-testid="session-item"][data-session-id="{sid}"]').click()
+    expect(chat.messages("operator")).to_have_count(2)
+    expect(unread).to_have_count(0)
+    listed = api_call(live_server, "GET", "/chat/sessions", token)
+    assert [s["unread"] for s in listed] == [0, 0]
+
+
+def test_on_a_phone_the_widget_fills_the_screen_and_works_by_keyboard(
+    setup: tuple[RunningServer, Site, Site], page: Page
+) -> None:
+    _, site, _ = setup
+    seen = watch_page(page)
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.goto(site.origin)
+    launcher = page.get_by_test_id("widget-launcher")
+    launcher.focus()
+    page.keyboard.press("Enter")
+    frame_element = page.get_by_test_id("widget-frame")
+    frame = page.frame_locator('[data-testid="widget-frame"]')
+    expect(frame.get_by_test_id("chat-input")).to_be_visible()
+    box = frame_element.bounding_box()
+    assert box is not None and box["width"] == 360
+    overflow = frame.locator("html").evaluate("e => e.scrollWidth - e.clientWidth")
+    assert overflow <= 0, "the chat scrolls sideways at 360 px"
+    frame.get_by_test_id("chat-input").fill("Привет")
+    frame.get_by_test_id("chat-input").press("Enter")
+    expect(frame.locator('[data-testid="message"][data-sender="bot"]')).to_have_count(1)
+    frame.get_by_test_id("chat-input").press("Escape")
+    expect(frame_element).to_be_hidden()
+    expect(launcher).to_be_focused()
+    assert seen.page_errors == [] and seen.csp_errors == []

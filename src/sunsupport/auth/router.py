@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from sunsupport.auth import service
+from sunsupport.auth import credentials, service
 from sunsupport.auth.deps import AddressTurn, CurrentUser, LoginGates, optional_claims
 from sunsupport.auth.schemas import (
     Credentials,
@@ -175,10 +175,10 @@ async def change_password(
     """Change the password. Every token issued before stops working at once, in every
     process, and the account's live connections close; the answer is a new token.
     A wrong current password is 403 and counts as a failed login."""
-    await service.confirm_password(
+    await credentials.confirm_password(
         db, passwords, limiter, gates, user, body.current_password, client
     )
-    version = await service.change_password(db, passwords, user, body.new_password)
+    version = await credentials.change_password(db, passwords, user, body.new_password)
     return TokenOut(access_token=_token_for(user.id, settings, version))
 
 
@@ -189,7 +189,7 @@ async def change_password(
 )
 async def logout_all(user: CurrentUser, db: DatabaseDep) -> None:
     """Sign out everywhere: every token of the account stops working, this one too."""
-    await service.revoke_tokens(db, user)
+    await credentials.revoke_tokens(db, user)
 
 
 def _token_for(user_id: int, settings: SettingsDep, token_version: int) -> str:

@@ -52,11 +52,12 @@ class PasswordChangeIn(BaseModel):
 
 
 class PasswordConfirmIn(BaseModel):
-    """A destructive request repeats the password (a stolen token alone is not enough)."""
+    """A destructive request repeats the password (a stolen token alone is not enough);
+    a visitor, who has none, sends ``{}``."""
 
     model_config = ConfigDict(extra="forbid")
 
-    password: Annotated[CleanStr, Field(min_length=1, max_length=MAX_LENGTH)]
+    password: Annotated[CleanStr, Field(min_length=1, max_length=MAX_LENGTH)] | None = None
 
 
 class LoginIn(BaseModel):

@@ -13,9 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sunsupport.auth import repository
-from sunsupport.auth.password_rules import field_error, require_strong
+from sunsupport.auth.password_rules import field_error
 from sunsupport.core import audit
-from sunsupport.core.errors import Conflict, Forbidden, NotFound, Unauthorized
+from sunsupport.core.errors import Conflict, NotFound, Unauthorized
 from sunsupport.core.fairness import Gates
 from sunsupport.core.ratelimit import Limit, RateLimiter
 from sunsupport.core.security import PasswordHasher
@@ -26,7 +26,6 @@ from sunsupport.live.hub import user_channel
 from sunsupport.models import Role, User
 
 BAD_CREDENTIALS = "Incorrect username or password"
-WRONG_PASSWORD = "The password is wrong"  # noqa: S105 (a message)
 TOKEN_REVOKED = "Token revoked: the password was changed or every session was signed out"  # noqa: S105
 NAME_TAKEN = "Username is already taken"
 NAME_LOOKS_TAKEN = "Username is already taken: it looks the same as an existing one"
@@ -140,7 +139,7 @@ async def authenticate(
     per address: never per name alone, so nobody can lock a victim out from elsewhere.
     Attempts from one address are verified one at a time (in this process), so the
     check, the verification and the count of a failure cannot be raced in parallel."""
-    limits = _failure_limits(limiter, username, client)
+    limits = failure_limits(limiter, username, client)
     async with gates.turn(f"addr:{client}"):
         for limit, key in limits:
             await limiter.check(limit, key, TOO_MANY_FAILURES)
@@ -152,59 +151,13 @@ async def authenticate(
     raise Unauthorized(BAD_CREDENTIALS)
 
 
-def _failure_limits(limiter: RateLimiter, username: str, client: str) -> list[tuple[Limit, str]]:
+def failure_limits(limiter: RateLimiter, username: str, client: str) -> list[tuple[Limit, str]]:
+    """The counters a failed password check adds to (login, and re-confirming one)."""
     pair = f"pair:{repository.username_key(username)}:{client}"
     return [
         (limiter.login_failures, pair),
         (limiter.login_failures_per_address, f"addr:{client}"),
     ]
-
-
-async def confirm_password(
-    db: Database,
-    passwords: PasswordHasher,
-    limiter: RateLimiter,
-    gates: Gates,
-    user: User,
-    password: str,
-    client: str,
-) -> None:
-    """The signed-in user proves the password again (to change it, or to delete the
-    account). A wrong one is 403 and counts as a failed login: a stolen token must not
-    become an unthrottled password oracle."""
-    limits = _failure_limits(limiter, user.username, client)
-    async with gates.turn(f"addr:{client}"):
-        for limit, key in limits:
-            await limiter.check(limit, key, TOO_MANY_FAILURES)
-        if await passwords.verify(password, user.hashed_password):
-            return
-        for limit, key in limits:
-            await limiter.record(limit, key)
-    raise Forbidden(WRONG_PASSWORD)
-
-
-async def change_password(db: Database, passwords: PasswordHasher, user: User, new: str) -> int:
-    """Store a new password and revoke every token issued before (the caller has already
-    confirmed the current one). Returns the new token version, for the caller's new token."""
-    require_strong(new, user.username, field="new_password")
-    hashed = await passwords.hash(new)
-    return await _revoke(db, user, hashed)
-
-
-async def revoke_tokens(db: Database, user: User) -> int:
-    """Sign out everywhere: every token of the account, the caller's too, stops working."""
-    return await _revoke(db, user, None)
-
-
-async def _revoke(db: Database, user: User, hashed: str | None) -> int:
-    def write(session: Session) -> int:
-        version = repository.replace_credentials(session, user.id, user.token_version, hashed)
-        if version is None:  # revoked meanwhile (another tab signed out everywhere)
-            raise Unauthorized(TOKEN_REVOKED)
-        emit(session, user_channel(user.id), {"type": "user_changed", "user_id": user.id})
-        return version
-
-    return await db.write(write)
 
 
 def forget_account(session: Session, user: User) -> None:
@@ -251,14 +204,26 @@ async def list_staff(db: Database, limit: int, offset: int) -> Sequence[User]:
     return await db.read(repository.list_staff, limit, offset)
 
 
-async def set_display_name(db: Database, user_id: int, display_name: str | None) -> User:
+async def set_display_name(
+    db: Database, user_id: int, display_name: str | None, admin: User | None = None
+) -> User:
     """The name customers see on a staff member's replies and handover notes from now on
-    (what was already sent keeps the name it was sent with)."""
+    (what was already sent keeps the name it was sent with). Audited: it is how staff
+    appear to customers."""
 
     def change(session: Session) -> User:
         user = repository.get_by_id(session, user_id)
         if user is None or not user.is_staff:
             raise NotFound("No staff member with this id")
+        if user.display_name != display_name:
+            audit.record(
+                session,
+                audit.Action.STAFF_RENAMED,
+                actor=admin,
+                target=audit.user_target(user.id),
+                before=user.display_name,
+                after=display_name,
+            )
         user.display_name = display_name
         return user
 

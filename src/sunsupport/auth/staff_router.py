@@ -31,7 +31,8 @@ async def set_display_name(
     user_id: Annotated[int, Path(ge=1, le=2**62)],
     body: StaffNameIn,
     db: DatabaseDep,
-    _admin: AdminUser,
+    admin: AdminUser,
 ) -> StaffOut:
     """Set (or with null clear) the name customers see on this staff member's replies."""
-    return StaffOut.model_validate(await service.set_display_name(db, user_id, body.display_name))
+    changed = await service.set_display_name(db, user_id, body.display_name, admin)
+    return StaffOut.model_validate(changed)

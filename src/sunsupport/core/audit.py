@@ -18,6 +18,7 @@ from sunsupport.models import AuditEntry
 class Action(StrEnum):
     ROLE_CHANGED = "user.role_changed"
     STAFF_CREATED = "user.staff_created"
+    STAFF_RENAMED = "user.display_name_changed"
     ACCOUNT_DELETED = "user.deleted"
     EXAMPLE_TAUGHT = "kb.example_taught"
     INBOX_STATUS_CHANGED = "inbox.status_changed"

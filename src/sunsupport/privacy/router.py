@@ -7,14 +7,13 @@ from fastapi import APIRouter, Response, status
 from sunsupport.auth.deps import CurrentUser, LoginGates
 from sunsupport.auth.schemas import PasswordConfirmIn
 from sunsupport.core.deps import ClientAddress, DatabaseDep, LimiterDep, PasswordsDep
-from sunsupport.core.errors import Unprocessable, error_responses
+from sunsupport.core.errors import error_responses
 from sunsupport.privacy import service
 from sunsupport.privacy.schemas import ExportOut
 
 router = APIRouter(prefix="/auth", tags=["auth"], responses=error_responses(401, 429, 503))
 
 EXPORT_FILE = "sunsupport-my-data.json"
-PASSWORD_REQUIRED = "Repeat the password to delete the account"  # noqa: S105 (a message)
 
 
 @router.get("/me/export", response_model=ExportOut)
@@ -42,8 +41,6 @@ async def delete_me(
     """Delete the account with its chats, messages, ratings and inbox items quoting
     them; its tokens stop working and its live connections close. 403 for a wrong
     password (counted as a failed login) and for staff accounts (command line only).
-    A visitor has no password: the body may be left out."""
-    if body is None and not user.is_visitor:
-        raise Unprocessable(PASSWORD_REQUIRED)
-    password = body.password if body is not None else ""
+    A visitor has no password: the body may be ``{}`` or left out."""
+    password = body.password if body is not None else None
     await service.delete_own_account(db, passwords, limiter, gates, user, password, client)

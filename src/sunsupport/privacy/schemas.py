@@ -4,15 +4,16 @@ the staff's internals (the bot's guesses, the inbox, who of the staff answered).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
 
 class ExportedAccount(BaseModel):
     username: str
-    role: Literal["user", "operator", "admin"]
+    role: str = Field(description="user, visitor, operator or admin")
     created: datetime
+    display_name: str | None = Field(description="the name you chose to be shown, if any")
+    email: str | None = Field(description="where replies are emailed, if you gave one")
 
 
 class ExportedMessage(BaseModel):

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from sunsupport.auth import credentials
 from sunsupport.auth import service as accounts
+from sunsupport.auth.password_rules import field_error
 from sunsupport.chat import service as chats
 from sunsupport.core import audit
 from sunsupport.core.errors import Forbidden
@@ -40,7 +42,13 @@ async def export(db: Database, user: User) -> ExportOut:
     conversations = await db.read(chats.conversations_with_messages, user.id)
     return ExportOut(
         exported_at=utcnow(),
-        account=ExportedAccount(username=user.username, role=user.role, created=user.created_at),
+        account=ExportedAccount(
+            username=user.username,
+            role=user.role,
+            created=user.created_at,
+            display_name=user.display_name,
+            email=user.email,
+        ),
         chats=[
             ExportedChat(
                 id=chat.id,
@@ -72,7 +80,7 @@ async def delete_own_account(
     limiter: RateLimiter,
     gates: Gates,
     user: User,
-    password: str,
+    password: str | None,
     client: str,
 ) -> Erased:
     """The user deletes their account after repeating the password. Staff cannot: their
@@ -80,7 +88,9 @@ async def delete_own_account(
     if user.is_staff:
         raise Forbidden(STAFF_DELETE_FROM_CLI)
     if not user.is_visitor:  # a visitor has no password: the token is the credential
-        await accounts.confirm_password(db, passwords, limiter, gates, user, password, client)
+        if password is None:
+            raise field_error("password", "missing", "Field required")
+        await credentials.confirm_password(db, passwords, limiter, gates, user, password, client)
     return await db.write(_erase, user, user, "self")
 
 

@@ -10,6 +10,7 @@ const PAGE = 50;
 const ACTIONS = {
   "user.role_changed": "Смена роли",
   "user.staff_created": "Новый сотрудник",
+  "user.display_name_changed": "Имя сотрудника",
   "user.deleted": "Аккаунт удалён",
   "kb.example_taught": "Бот обучен",
   "inbox.status_changed": "Разбор «Не понял»",

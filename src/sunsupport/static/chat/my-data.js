@@ -63,10 +63,11 @@ async function askToDelete() {
   } catch (error) {
     if (error?.handled) return;
   }
-  const name = currentUser()?.username ?? "";
+  const name = currentUser()?.display_name ?? currentUser()?.username ?? "";
   dom.summary.textContent =
     `Будут удалены навсегда: аккаунт «${name}», ${what}, ваши оценки и комментарии. ` +
-    "Восстановить их будет нельзя. Для подтверждения нужен текущий пароль.";
+    "Восстановить их будет нельзя." +
+    (currentUser()?.role === "visitor" ? "" : " Для подтверждения нужен текущий пароль.");
   dom.step.hidden = false;
   dom.deleteButton.hidden = true;
   dom.confirm.focus();
@@ -78,15 +79,16 @@ export function resetDeleteStep() {
 }
 
 async function deleteAccount() {
-  const password = panel.currentPassword();
-  if (!password) {
+  const visitor = currentUser()?.role === "visitor"; // no password: the token suffices
+  const password = visitor ? null : panel.currentPassword();
+  if (!visitor && !password) {
     panel.say("Введите текущий пароль в поле выше, чтобы удалить аккаунт.", { error: true });
     panel.focusCurrentPassword();
     return;
   }
   dom.confirm.disabled = true;
   try {
-    await api.deleteAccount(password);
+    await api.deleteAccount(visitor ? null : password);
     panel.close();
     signOut("Аккаунт и все ваши данные удалены.");
   } catch (error) {

@@ -20,6 +20,7 @@ const dom = {
   next: $("password-new"),
   submit: $("password-submit"),
   logoutAll: $("logout-all"),
+  sessions: $("sessions-section"),
 };
 
 /** Show `text` as the dialog's outcome (`error`: a failure), or clear both with null. */
@@ -91,9 +92,14 @@ async function logoutEverywhere() {
 
 dom.open.addEventListener("click", () => {
   reset();
-  dom.name.textContent = currentUser()?.username ?? "";
+  const user = currentUser();
+  // A visitor (the widget) has no password: only their data is theirs to manage.
+  const visitor = user?.role === "visitor";
+  dom.form.hidden = visitor;
+  dom.sessions.hidden = visitor;
+  dom.name.textContent = user?.display_name ?? user?.username ?? "";
   dom.dialog.showModal();
-  dom.current.focus();
+  (visitor ? dom.close : dom.current).focus();
 });
 dom.close.addEventListener("click", closeProfile);
 dom.dialog.addEventListener("close", reset);

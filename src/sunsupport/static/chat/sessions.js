@@ -35,15 +35,18 @@ export function rememberSession(id) {
   }
 }
 
-/** The chat to open: the one last opened, if it still exists, else the newest. */
+/** The chat to open: the one a link names (`?session=`, the reply emails' link), else the
+ * one last opened, if it still exists, else the newest. */
 export function chatToOpen() {
+  const linked = new URLSearchParams(window.location.search).get("session");
   let remembered = null;
   try {
     remembered = localStorage.getItem(lastSessionKey());
   } catch {
     /* storage disabled */
   }
-  return sessions.find((s) => s.id === remembered)?.id ?? sessions[0]?.id;
+  const known = (id) => sessions.find((s) => s.id === id)?.id;
+  return known(linked) ?? known(remembered) ?? sessions[0]?.id;
 }
 
 /** «1 новый ответ», «3 новых ответа», «5 новых ответов». */

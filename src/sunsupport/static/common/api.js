@@ -170,7 +170,8 @@ export const api = {
   },
   logoutAll: () => request("POST", "/auth/logout-all"),
   exportData: () => request("GET", "/auth/me/export"),
-  deleteAccount: (password) => request("DELETE", "/auth/me", { body: { password } }),
+  deleteAccount: (password) =>
+    request("DELETE", "/auth/me", { body: password === null ? {} : { password } }),
   createSession: () => request("POST", "/chat/session"),
   listSessions: (limit = 50) => request("GET", `/chat/sessions?limit=${limit}`),
   sendMessage: (sessionId, text) =>

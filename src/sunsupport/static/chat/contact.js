@@ -1,0 +1,76 @@
+// The profile panel's "how to reach you": the name operators see and the email that gets
+// an operator's reply while the person is away (PATCH /auth/me). A visitor (the widget)
+// has no password, so the panel's password and "sign out everywhere" parts are hidden.
+
+import { api } from "/static/common/api.js";
+import { currentUser } from "/static/common/auth.js";
+import { describeError, fieldProblem } from "/static/common/errors.js";
+import { $ } from "/static/common/ui.js";
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/; // the server checks properly; this catches typos
+
+const dom = {
+  open: $("profile-open"),
+  dialog: $("profile-dialog"),
+  form: $("contact-form"),
+  name: $("contact-name"),
+  email: $("contact-email"),
+  submit: $("contact-submit"),
+  status: $("profile-status"),
+  error: $("profile-error"),
+  passwordForm: $("password-form"),
+  sessions: $("sessions-section"),
+  who: $("profile-name"),
+  userName: $("user-name"),
+};
+
+function say(text, error = false) {
+  dom.error.textContent = error ? text : "";
+  dom.error.hidden = !error;
+  dom.status.textContent = error ? "" : text;
+  dom.status.hidden = error;
+}
+
+function fill() {
+  const me = currentUser();
+  if (!me) return;
+  const visitor = me.role === "visitor";
+  dom.passwordForm.hidden = visitor;
+  dom.sessions.hidden = visitor;
+  dom.who.textContent = me.display_name || me.username;
+  dom.name.value = me.display_name && me.display_name !== me.username ? me.display_name : "";
+  dom.email.value = me.email ?? "";
+  if (visitor) dom.name.focus();
+}
+
+async function save(event) {
+  event.preventDefault();
+  const name = dom.name.value.trim();
+  const email = dom.email.value.trim();
+  if (email && !EMAIL.test(email)) {
+    say("Проверьте адрес почты: например, ivan@example.com.", true);
+    dom.email.focus();
+    return;
+  }
+  dom.submit.disabled = true;
+  try {
+    const me = await api.updateMe({ display_name: name || null, email: email || null });
+    Object.assign(currentUser() ?? {}, me);
+    dom.userName.textContent = me.display_name || me.username;
+    dom.who.textContent = me.display_name || me.username;
+    say(email ? "Сохранено. Ответы, пришедшие без вас, придут на почту." : "Сохранено.");
+  } catch (error) {
+    if (error?.handled) return;
+    const invalid = error?.status === 422;
+    const problem = invalid
+      ? fieldProblem(error.detail) ?? "Проверьте имя (до 64 символов) и адрес почты."
+      : describeError(error, "profile");
+    say(problem, true);
+  } finally {
+    dom.submit.disabled = false;
+  }
+}
+
+// After the panel's own handler (profile.js), which resets it and focuses the password.
+dom.open.addEventListener("click", () => queueMicrotask(fill));
+dom.form.addEventListener("submit", save);
