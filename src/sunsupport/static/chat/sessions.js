@@ -78,16 +78,14 @@ function sessionNode(session, active) {
     // Beside the button, not in it: the button's text stays exactly the chat's title.
     const label = unreadLabel(unread);
     item.classList.add("has-unread");
-    // A plain span may not carry aria-label: the count is shown, the words are read.
-    const badge = el("span", {
-      className: "session-unread",
-      attrs: { "data-testid": "session-unread", title: label },
-    });
-    badge.append(
-      el("span", { text: unread > 99 ? "99+" : String(unread), attrs: { "aria-hidden": "true" } }),
-      el("span", { className: "visually-hidden", text: label }),
+    // role=img: a plain span may not carry aria-label; the count is shown, the words read.
+    item.append(
+      el("span", {
+        className: "session-unread",
+        text: unread > 99 ? "99+" : String(unread),
+        attrs: { "data-testid": "session-unread", role: "img", title: label, "aria-label": label },
+      }),
     );
-    item.append(badge);
   }
   item.append(actionButton("rename", `Переименовать чат «${title}»`, session.id));
   item.append(actionButton("delete", `Удалить чат «${title}»`, session.id));
