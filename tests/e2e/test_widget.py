@@ -199,3 +199,29 @@ def test_the_users_page_counts_replies_per_chat_and_in_the_title_while_hidden(
     expect(unread).to_have_count(0)
     listed = api_call(live_server, "GET", "/chat/sessions", token)
     assert [s["unread"] for s in listed] == [0, 0]
+
+
+def test_on_a_phone_the_widget_fills_the_screen_and_works_by_keyboard(
+    setup: tuple[RunningServer, Site, Site], page: Page
+) -> None:
+    _, site, _ = setup
+    seen = watch_page(page)
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.goto(site.origin)
+    launcher = page.get_by_test_id("widget-launcher")
+    launcher.focus()
+    page.keyboard.press("Enter")
+    frame_element = page.get_by_test_id("widget-frame")
+    frame = page.frame_locator('[data-testid="widget-frame"]')
+    expect(frame.get_by_test_id("chat-input")).to_be_visible()
+    box = frame_element.bounding_box()
+    assert box is not None and box["width"] == 360
+    overflow = frame.locator("html").evaluate("e => e.scrollWidth - e.clientWidth")
+    assert overflow <= 0, "the chat scrolls sideways at 360 px"
+    frame.get_by_test_id("chat-input").fill("Привет")
+    frame.get_by_test_id("chat-input").press("Enter")
+    expect(frame.locator('[data-testid="message"][data-sender="bot"]')).to_have_count(1)
+    frame.get_by_test_id("chat-input").press("Escape")
+    expect(frame_element).to_be_hidden()
+    expect(launcher).to_be_focused()
+    assert seen.page_errors == [] and seen.csp_errors == []

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.live import create_staff, login, new_user
+from tests.support.live import create_staff, login, new_user, open_socket
 from tests.support.mail import Inbox, body_of, smtp_server
 from tests.support.postgres import fresh_database
 from tests.support.servers import RunningServer, start_server, stop_server
@@ -33,13 +33,21 @@ async def away_customer_with_operator(
     server: RunningServer, http: httpx.AsyncClient, email: str
 ) -> tuple[str, dict[str, str]]:
     """A user with an email and no page open, whose conversation an operator has claimed."""
-    _, user = await new_user(http)
+    sid, operator, _ = await customer_with_operator(server, http, email)
+    return sid, operator
+
+
+async def customer_with_operator(
+    server: RunningServer, http: httpx.AsyncClient, email: str
+) -> tuple[str, dict[str, str], str]:
+    """The conversation, the operator's headers and the customer's token."""
+    token, user = await new_user(http)
     assert (await http.patch("/auth/me", headers=user, json={"email": email})).status_code == 200
     sid = (await http.post("/chat/session", headers=user)).json()["id"]
     await http.post("/chat/message", headers=user, json={"session_id": sid, "text": "оператора!"})
     operator = await login(http, create_staff(server))
     assert (await http.post(f"/operator/sessions/{sid}/claim", headers=operator)).is_success
-    return sid, operator
+    return sid, operator, token
 
 
 async def operator_says(http: httpx.AsyncClient, operator: dict, sid: str, text: str) -> None:
@@ -92,10 +100,18 @@ async def test_two_processes_send_two_quick_replies_as_one_email(
                 sid, operator = await away_customer_with_operator(first, a, "b@example.com")
                 await operator_says(a, operator, sid, "Первый ответ")
                 await operator_says(b, operator, sid, "Второй ответ")
-            (email,) = inbox.wait_for(1)
-            text = body_of(email)
-            assert "Первый ответ" in text and "Второй ответ" in text
-            assert len(inbox.quiet_for(1.5)) == 1
+                (email,) = inbox.wait_for(1)
+                text = body_of(email)
+                assert "Первый ответ" in text and "Второй ответ" in text
+                assert len(inbox.quiet_for(1.5)) == 1
+
+                # A page open on one process is "here" for the workers of both: no email.
+                sid, operator, token = await customer_with_operator(first, a, "c@example.com")
+                async with open_socket(second, f"/ws/chat/{sid}", token) as page:
+                    await page.next("ready")
+                    await operator_says(a, operator, sid, "Вы на странице")
+                    await page.next("message", sender_type="operator")
+                    assert len(inbox.quiet_for(2.5)) == 1
         finally:
             stop_server(second)
             stop_server(first)
