@@ -46,8 +46,9 @@ $(DEV_STAMP): $(STAMP)
 migrate: install
 	$(BIN)/sunsupport migrate
 
-browser: ## Debian's Chromium for the browser tests (installed with apt when possible)
+browser: ## Debian's Chromium and the pinned axe-core for the browser tests
 	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-axe.sh
 
 lint: install-dev
 	$(BIN)/ruff check .

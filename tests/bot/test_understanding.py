@@ -202,6 +202,11 @@ def test_every_intent_has_a_russian_title(bot: KnowledgeBot) -> None:
         ("когда отгрузите солнце", "sun_eta"),
         ("солнце мерцает и мигает", "complaint"),
         ("прив", "greeting"),
+        ("приветули", "greeting"),
+        ("покедова", "goodbye"),
+        ("спасиб", "thanks"),
+        ("какая пагода", "weather"),  # a typo that is itself a word
+        ("когда пришлёте солнце", "sun_eta"),  # a verb the KB does not use
     ],
 )
 def test_what_the_issue_saw(bot: KnowledgeBot, text: str, intent: str) -> None:

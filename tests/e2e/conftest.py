@@ -168,13 +168,14 @@ def chat(ui: UI, account_pool: Callable[[], tuple[Account, str]]) -> UI:
 
 
 @pytest.fixture(scope="session")
-def staff(e2e_server: RunningServer) -> Callable[[str], tuple[Account, str]]:
+def staff(e2e_server: RunningServer) -> Callable[..., tuple[Account, str]]:
     """Make an operator or admin with `sunsupport create-user` (same database as the server)."""
 
-    def make(role: str) -> tuple[Account, str]:
+    def make(role: str, display_name: str | None = None) -> tuple[Account, str]:
         account = Account(f"{role[:3]}_{secrets.token_hex(5)}")
+        named = ["--display-name", display_name] if display_name else []
         done = subprocess.run(
-            [*CLI, "create-user", account.username, "--role", role, "--password-stdin"],
+            [*CLI, "create-user", account.username, "--role", role, "--password-stdin", *named],
             input=account.password + "\n",
             env=e2e_server.env,
             cwd=e2e_server.workdir,

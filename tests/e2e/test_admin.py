@@ -161,6 +161,7 @@ def test_canned_reply_from_admin_in_the_console(
     expect(console.messages("operator")).to_have_text([canned], timeout=LIVE)
 
     item.get_by_test_id("canned-delete").click()
+    ui.by("dialog").get_by_test_id("confirm").click()  # deleting asks first
     expect(item).to_have_count(0)
 
 

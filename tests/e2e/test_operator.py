@@ -88,7 +88,10 @@ def test_handoff_reply_resolve_and_rating_live(
     expect(console.by("operator-input")).to_have_value("")
     reply = chat.messages("operator")
     expect(reply).to_have_text(["Здравствуйте! Я оператор, чем помочь?"], timeout=LIVE)
-    expect(chat.page.locator(".msg--operator .msg-author")).to_have_text(["Оператор"])
+    # signed with the operator's name (the username: no display name was given)
+    expect(chat.page.locator(".msg--operator .msg-author")).to_have_text(
+        [f"{operator.username} · оператор"]
+    )
     expect(console.messages("operator")).to_have_count(1)  # the POST and the stream: once
 
     # The user answers: no bot typing and no bot answer while a human has the chat.
@@ -112,7 +115,7 @@ def test_handoff_reply_resolve_and_rating_live(
     rating = chat.by("rating")
     expect(rating).to_be_visible()
     rating.locator('[data-testid="rating-star"][data-value="5"]').click()
-    expect(rating.locator('[data-value="5"]')).to_have_attribute("aria-pressed", "true")
+    expect(rating.locator('[data-value="5"]')).to_have_attribute("aria-checked", "true")
     chat.by("rating-comment").fill("Быстро и по делу")
     chat.by("rating-submit").click()
     expect(chat.by("rating-done")).to_contain_text("5 из 5")

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import json
 import secrets
+import subprocess
 import urllib.request
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from playwright.sync_api import ConsoleMessage, Dialog, Locator, Page, expect
 
 PASSWORD = "солнце-светит-2024"
 TOKEN_KEY = "sunsupport.token"
-"""Where the pages keep the access token (localStorage)."""
+"""Where the customer's pages keep the access token (localStorage)."""
+STAFF_TOKEN_KEY = "sunsupport.staff.token"
+"""Where the staff pages (/operator, /admin) keep theirs: one browser holds both logins."""
 
 
 @dataclass
@@ -153,10 +158,60 @@ def api_call(
 
 
 def seed_token(page: Page, token: str) -> None:
-    """Log `page` in before its scripts run (once per tab, like the `chat` fixture)."""
+    """Log `page` in before its scripts run (once per tab, like the `chat` fixture), under
+    the key of the page it opens: the staff key on /operator and /admin."""
     page.add_init_script(
         f"""if (!sessionStorage.getItem("e2e.seeded")) {{
               sessionStorage.setItem("e2e.seeded", "1");
-              localStorage.setItem({json.dumps(UI.TOKEN_KEY)}, {json.dumps(token)});
+              const staff = /^\\/(operator|admin)(\\/|$)/.test(location.pathname);
+              const key = staff ? {json.dumps(STAFF_TOKEN_KEY)} : {json.dumps(TOKEN_KEY)};
+              localStorage.setItem(key, {json.dumps(token)});
             }}"""
     )
+
+
+AXE_SCRIPT = Path(__file__).resolve().parents[1] / "e2e" / "vendor" / "axe.min.js"
+ENSURE_AXE = Path(__file__).resolve().parents[2] / "scripts" / "ensure-axe.sh"
+
+
+@cache
+def axe_source() -> str:
+    """The pinned axe-core (``scripts/ensure-axe.sh`` vendors it; ``make browser`` runs it)."""
+    if not AXE_SCRIPT.exists():
+        subprocess.run(["bash", str(ENSURE_AXE)], check=True, timeout=120)
+    return AXE_SCRIPT.read_text(encoding="utf-8")
+
+
+_RUN_AXE = """async () => {
+  const result = await axe.run(document, { resultTypes: ["violations"] });
+  return result.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(" ")}: ${n.failureSummary}`),
+  }));
+}"""
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """axe-core's violations of any impact on the page as it is now. The engine is put into
+    the page through the DevTools protocol (``evaluate``), which the page's CSP does not
+    govern, so the page itself stays exactly as served."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(axe_source())
+    return page.evaluate(_RUN_AXE)
+
+
+def assert_accessible(page: Page, state: str, schemes: tuple[str, ...] = ("light", "dark")) -> None:
+    """No axe violation in ``state``, in each colour scheme."""
+    problems = []
+    for scheme in schemes:
+        # Reduced motion: no colour is caught half-way through a transition.
+        page.emulate_media(color_scheme=scheme, reduced_motion="reduce")  # type: ignore[arg-type]
+        for violation in axe_violations(page):
+            problems.append(
+                f"[{state}, {scheme}] {violation['id']} ({violation['impact']}): "
+                f"{violation['help']}\n    " + "\n    ".join(violation["nodes"])
+            )
+    page.emulate_media(color_scheme="light", reduced_motion="no-preference")
+    assert not problems, "axe-core found:\n" + "\n".join(problems)

@@ -19,6 +19,10 @@ from sunsupport.bot.normalize import tokenize
 from sunsupport.bot.skills.gazetteer import CityMatch, Gazetteer
 from sunsupport.bot.spelling import SpellingIndex
 
+REAL_WORD_TYPO_LENGTH = 5
+REAL_WORD_TYPO_FREQUENCY = 5
+"""A dictionary word is read as a typo only for a KB word used in this many examples."""
+
 CITY_TERM = "гггород"
 """A made-up word: no real word shares its character n-grams."""
 
@@ -84,9 +88,16 @@ class TextAnalyzer:
 
     @staticmethod
     def correct(token: str, spelling: SpellingIndex | None) -> str:
-        """An unknown word becomes the nearest word the KB uses, if one is close enough."""
-        if spelling is not None and token not in spelling and not is_known(token):
+        """A word the KB never uses becomes the nearest word it does, if one is close
+        enough. An unknown word is always a typo candidate; a dictionary word only when
+        it is long and one letter away from a word the KB uses often ("пагода" →
+        "погода": a typo that happens to be a real word)."""
+        if spelling is None or token in spelling:
+            return token
+        if not is_known(token):
             corrected = spelling.correct(token)
-            if corrected is not None:
-                return corrected
-        return token
+        elif len(token) >= REAL_WORD_TYPO_LENGTH:
+            corrected = spelling.correct(token, min_frequency=REAL_WORD_TYPO_FREQUENCY)
+        else:
+            corrected = None
+        return corrected if corrected is not None else token

@@ -40,8 +40,9 @@ class SpellingIndex:
     def __contains__(self, word: str) -> bool:
         return word in self._vocabulary
 
-    def correct(self, word: str) -> str | None:
-        """The closest vocabulary word at distance 1, or None (ties: the more frequent)."""
+    def correct(self, word: str, min_frequency: int = 0) -> str | None:
+        """The closest vocabulary word at distance 1, or None (ties: the more frequent);
+        only words seen at least ``min_frequency`` times qualify."""
         if len(word) < MIN_LENGTH:
             return None
         candidates: set[str] = set()
@@ -50,7 +51,7 @@ class SpellingIndex:
         best: tuple[int, int, str] | None = None
         for candidate in candidates:
             distance = OSA.distance(word, candidate)
-            if distance > 1:
+            if distance > 1 or self._frequency.get(candidate, 0) < min_frequency:
                 continue
             rank = (distance, -self._frequency.get(candidate, 0), candidate)
             if best is None or rank < best:

@@ -36,3 +36,4 @@ class OperatorMessageOut(BaseModel):
     sender_type: str
     text: str
     sent_at: datetime
+    author_name: str | None

@@ -2,9 +2,10 @@
 // in the same form, delete.
 
 import { api } from "/static/common/api.js";
+import { confirmAction } from "/static/common/dialog.js";
 import { setError } from "/static/common/errors.js";
 import { $, el } from "/static/common/ui.js";
-import { notify, report } from "/static/admin/report.js";
+import { complain, notify, report } from "/static/admin/report.js";
 
 const dom = {
   form: $("canned-form"),
@@ -76,12 +77,12 @@ dom.form.addEventListener("submit", async (event) => {
   const shortcut = dom.shortcut.value.trim().replace(/^\//, "");
   const text = dom.text.value.trim();
   if (!/^[\p{L}\p{N}_-]{1,32}$/u.test(shortcut)) {
-    setError("Короткое имя: буквы, цифры, «_» или «-», до 32 символов.");
+    complain("Короткое имя: буквы, цифры, «_» или «-», до 32 символов.");
     dom.shortcut.focus();
     return;
   }
   if (!text) {
-    setError("Введите текст ответа.");
+    complain("Введите текст ответа.");
     dom.text.focus();
     return;
   }
@@ -125,12 +126,19 @@ dom.items.addEventListener("click", async (event) => {
     dom.shortcut.focus();
     return;
   }
+  const confirmed = await confirmAction({
+    title: `Удалить шаблон /${reply.shortcut}?`,
+    text: "Операторы больше не смогут вставить этот ответ. Удаление нельзя отменить.",
+    confirmLabel: "Удалить",
+  });
+  if (!confirmed) return;
   button.disabled = true;
   try {
     await api.deleteCanned(id);
     if (editing === id) resetForm();
     notify(`Шаблон /${reply.shortcut} удалён.`);
     await loadCanned();
+    dom.shortcut.focus(); // the row (and its button) is gone
   } catch (error) {
     report(error, "canned");
     button.disabled = false;

@@ -22,14 +22,7 @@ export function formatSeconds(s) {
   return `${oneDecimal.format(s / 3600)} ч`;
 }
 
-/** A local date as yyyy-mm-dd (the value of an <input type="date">). */
-export function isoDay(date) {
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
-/** Local midnight of a yyyy-mm-dd value (plus some days), as an ISO instant. */
-export function localStart(value, plusDays = 0) {
-  const [y, m, d] = value.split("-").map(Number);
-  return new Date(y, m - 1, d + plusDays).toISOString();
+/** A date's UTC day as yyyy-mm-dd (the value of an <input type="date">). */
+export function utcDay(date) {
+  return date.toISOString().slice(0, 10);
 }

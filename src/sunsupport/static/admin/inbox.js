@@ -7,7 +7,7 @@ import { api } from "/static/common/api.js";
 import { setError } from "/static/common/errors.js";
 import { $, el } from "/static/common/ui.js";
 import { percent } from "/static/admin/format.js";
-import { notify, report } from "/static/admin/report.js";
+import { complain, notify, report } from "/static/admin/report.js";
 
 const PAGE = 50;
 const REASONS = {
@@ -35,7 +35,7 @@ const titles = new Map();
 let offset = 0;
 let seq = 0;
 
-/** The intents the bot knows, for the "teach" choice. */
+/** The intents the bot knows, for the "teach" choice (and their titles everywhere). */
 export async function loadIntents() {
   try {
     intents = (await api.intents()) ?? [];
@@ -194,7 +194,7 @@ dom.list.addEventListener("click", async (event) => {
     if (button.dataset.action === "teach") {
       const intent = row.querySelector("select").value;
       if (!intent) {
-        setError("Выберите намерение, которому научить бота.");
+        complain("Выберите намерение, которому научить бота.");
         row.querySelector("select").focus();
         return;
       }

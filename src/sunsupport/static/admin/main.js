@@ -2,11 +2,11 @@
 // chart. This module signs the admin in and wires the tabs to their panels.
 
 import { startAuth } from "/static/common/auth.js";
-import { setError } from "/static/common/errors.js";
 import { clearAudit, loadAudit } from "/static/admin/audit.js";
 import { clearCanned, loadCanned } from "/static/admin/canned.js";
 import { clearInbox, loadInbox, loadIntents } from "/static/admin/inbox.js";
 import { forgetStats, setDefaultPeriod, showStats } from "/static/admin/stats.js";
+import { clearMessages } from "/static/admin/report.js";
 import { onTabShown, showTab, tabFromHash } from "/static/admin/tabs.js";
 
 onTabShown("stats", showStats);
@@ -30,6 +30,6 @@ startAuth({
     clearCanned();
     clearAudit();
     forgetStats();
-    setError(null);
+    clearMessages();
   },
 });

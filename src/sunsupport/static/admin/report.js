@@ -1,7 +1,10 @@
 // How the admin page tells what happened: its own wording for failures, and a notice that
-// confirms an action for a few seconds.
+// confirms an action for a few seconds. One message at a time: a notice replaces an old
+// error and an error replaces an old notice; both belong to the tab they came from and go
+// when another tab opens (clearMessages).
 
-import { describeError, report as reportWith } from "/static/common/errors.js";
+import { announce } from "/static/common/announce.js";
+import { describeError, report as reportWith, setError } from "/static/common/errors.js";
 import { $ } from "/static/common/ui.js";
 
 const NOTICE_MS = 5000;
@@ -21,15 +24,35 @@ function adminError(error, action) {
   return describeError(error, action);
 }
 
+function hideNotice() {
+  clearTimeout(noticeTimer);
+  notice.hidden = true;
+  notice.textContent = "";
+}
+
 export function report(error, action) {
+  hideNotice();
   reportWith(error, action, adminError);
 }
 
+/** A problem found on the page itself (a missing field): shown instead of any notice. */
+export function complain(text) {
+  hideNotice();
+  setError(text);
+}
+
+/** Confirm an action that went well (and drop any old error). */
 export function notify(text) {
+  setError(null);
   clearTimeout(noticeTimer);
   notice.textContent = text;
   notice.hidden = false;
-  noticeTimer = setTimeout(() => {
-    notice.hidden = true;
-  }, NOTICE_MS);
+  announce(text);
+  noticeTimer = setTimeout(hideNotice, NOTICE_MS);
+}
+
+/** Another tab opened (or the admin left): no message of the old one stays. */
+export function clearMessages() {
+  hideNotice();
+  setError(null);
 }

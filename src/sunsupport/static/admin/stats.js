@@ -4,8 +4,8 @@ import { api } from "/static/common/api.js";
 import { setError } from "/static/common/errors.js";
 import { $, el } from "/static/common/ui.js";
 import { chart, fillDays } from "/static/admin/chart.js";
-import { count, decimal, formatSeconds, isoDay, localStart, percent } from "/static/admin/format.js";
-import { report } from "/static/admin/report.js";
+import { count, decimal, formatSeconds, percent, utcDay } from "/static/admin/format.js";
+import { complain, report } from "/static/admin/report.js";
 
 const DEFAULT_DAYS = 30;
 
@@ -20,11 +20,12 @@ const dom = {
 };
 let loaded = false;
 
-/** The default period: the last 30 days, today included. */
+/** The default period: the last 30 UTC days, today included. The statistics count whole
+ * UTC days, so the fields, the request and the chart all speak of the same days. */
 export function setDefaultPeriod() {
   const [to, from] = [new Date(), new Date(Date.now() - (DEFAULT_DAYS - 1) * 86400_000)];
-  dom.from.value = isoDay(from);
-  dom.to.value = isoDay(to);
+  dom.from.value = utcDay(from);
+  dom.to.value = utcDay(to);
 }
 
 /** The tab was opened: load once; the form reloads. */
@@ -77,12 +78,12 @@ function renderStats(s) {
 
 async function loadStats() {
   if (!dom.from.value || !dom.to.value) {
-    setError("Укажите обе даты.");
+    complain("Укажите обе даты.");
     return;
   }
   dom.stats.setAttribute("aria-busy", "true");
   try {
-    const data = await api.stats(localStart(dom.from.value), localStart(dom.to.value, 1));
+    const data = await api.stats(`${dom.from.value}T00:00:00Z`, `${dom.to.value}T23:59:59Z`);
     loaded = true;
     setError(null);
     renderStats(data);

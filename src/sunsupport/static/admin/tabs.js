@@ -1,8 +1,8 @@
 // The admin page's tabs («Не понял», templates, statistics): arrow keys, Home and End move
 // between them; the open tab is kept in the address (#canned) for a reload or a link.
 
-import { setError } from "/static/common/errors.js";
 import { $ } from "/static/common/ui.js";
+import { clearMessages } from "/static/admin/report.js";
 
 const tabs = [...document.querySelectorAll("[role=tab]")];
 const shown = new Map(); // tab name → what to do when it is shown
@@ -26,7 +26,7 @@ export function showTab(name, focus = false) {
     $(tab.getAttribute("aria-controls")).hidden = !active;
     if (active && focus) tab.focus();
   }
-  setError(null);
+  clearMessages();
   if (history.replaceState) history.replaceState(null, "", `#${name}`);
   shown.get(name)?.();
 }

@@ -1,11 +1,13 @@
 // Writing to the chat. Enter sends, Shift+Enter starts a new line. A sent message shows at
-// once; the bot's answer follows after a short typing pause (the server answers at once). A
-// failed send keeps the text; a send cut short by an expired login comes back after login.
+// once; the bot's answer follows after a short typing pause (the server answers at once).
+// Messages written meanwhile queue up and follow in order. A failed send puts the text
+// back; a send cut short by an expired login comes back after login.
 
+import { announce } from "/static/common/announce.js";
 import { api } from "/static/common/api.js";
 import { isSignedIn } from "/static/common/auth.js";
 import { report, setError } from "/static/common/errors.js";
-import { messageNode } from "/static/common/messages.js";
+import { messageNode, spokenMessage } from "/static/common/messages.js";
 import { $ } from "/static/common/ui.js";
 import { updateChrome } from "/static/chat/chrome.js";
 import { flushLive, sendTyping } from "/static/chat/live-events.js";
@@ -20,7 +22,8 @@ const MIN_TYPING_MS = 500; // the typing feel is the page's job: the server answ
 const DRAFT_KEY = "sunsupport.draft"; // text typed when the token expired mid-send
 
 const dom = { form: $("composer"), input: $("chat-input"), charCount: $("char-count") };
-let sending = false; // a send is under way (possibly still waiting for the chat to load)
+let sending = false; // the outbox is being sent (possibly still waiting for the chat to load)
+let outbox = []; // { text, node, sessionId } written while an answer was pending, in order
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -30,6 +33,7 @@ export function focusInput() {
 
 export function clearComposer() {
   dom.input.value = "";
+  outbox = [];
 }
 
 function updateCharCount() {
@@ -63,7 +67,12 @@ function saveDraft(text) {
   }
 }
 
-export async function send(rawText) {
+/**
+ * Send `rawText`. Nothing typed is ever swallowed: while an answer is pending, the message
+ * waits in an outbox (shown as «в очереди») and goes out after the ones before it, one at
+ * a time, so the server numbers them in the order they were written.
+ */
+export function send(rawText) {
   const text = rawText.trim();
   if (!text) {
     dom.input.focus();
@@ -73,30 +82,58 @@ export async function send(rawText) {
     setError(`Сообщение слишком длинное: не больше ${MAX_LENGTH} символов.`);
     return;
   }
-  if (openChat.pending || sending) return;
-  sending = true;
-  const typed = rawText === dom.input.value ? rawText : null;
-  try {
-    await openChat.ready; // never mix a new message into a history that is still loading
-    if (isSignedIn()) await deliver(text, typed !== null && dom.input.value === typed);
-  } finally {
-    sending = false;
-  }
-}
-
-async function deliver(text, fromInput) {
-  const previousSuggestions = shownSuggestions();
-  if (fromInput) {
+  if (rawText === dom.input.value) {
     dom.input.value = "";
     updateCharCount();
   }
   const node = messageNode({ sender: "user", text });
   node.classList.add("msg--pending");
+  if (sending) node.classList.add("msg--queued");
+  outbox.push({ text, node, sessionId: openChat.id });
+  if (openChat.loaded) {
+    appendPending(node);
+    scrollToBottom();
+  }
+  if (!sending) drain();
+}
+
+async function drain() {
+  sending = true;
+  try {
+    while (outbox.length) {
+      await openChat.ready; // never mix a new message into a history that is still loading
+      if (!isSignedIn()) {
+        outbox = [];
+        break;
+      }
+      const item = outbox.shift();
+      item.node.classList.remove("msg--queued");
+      if (!item.node.isConnected && item.sessionId === openChat.id) appendPending(item.node);
+      if (!(await deliver(item))) {
+        // It failed: it and everything after it go back into the box, in order.
+        const rest = [item, ...outbox];
+        outbox = [];
+        for (const failed of rest) failed.node.remove();
+        const texts = rest.map((failed) => failed.text).join("\n");
+        if (isSignedIn()) restoreText(texts);
+        else saveDraft(texts); // the login form took over; the text comes back after login
+        break;
+      }
+    }
+  } finally {
+    sending = false;
+    updateChrome();
+  }
+}
+
+/** Deliver one message and show its answer; false when it could not be sent. */
+async function deliver({ text, node, sessionId: writtenIn }) {
+  const previousSuggestions = shownSuggestions();
   const openedId = openChat.id;
-  openChat.pending = { sessionId: openedId, node };
+  const sessionId = writtenIn ?? openChat.id;
+  openChat.pending = { sessionId, node };
   setError(null);
   renderSuggestions([]);
-  appendPending(node);
   updateChrome();
   scrollToBottom();
 
@@ -109,41 +146,41 @@ async function deliver(text, fromInput) {
       openChat.id = session.id;
       rememberSession(session.id);
     }
-    const sessionId = openChat.pending.sessionId;
-    const reply = await api.sendMessage(sessionId, text);
+    const target = openChat.pending.sessionId;
+    const reply = await api.sendMessage(target, text);
     const wait = MIN_TYPING_MS - (performance.now() - started);
-    if (wait > 0) await sleep(wait);
+    if (reply?.answer_id !== null && wait > 0) await sleep(wait);
     node.classList.remove("msg--pending");
     openChat.pending = null;
-    if (openChat.id === sessionId && node.isConnected) {
+    if (openChat.id === target && node.isConnected) {
       if (reply?.message_id !== undefined && reply?.message_id !== null) {
         if (messageRow(reply.message_id)) node.remove(); // the live copy is already shown
         else node.dataset.id = String(reply.message_id);
         noteId(reply.message_id);
       }
       if (typeof reply?.answer === "string" && reply.answer_id !== null) {
-        renderMessage({
+        const shown = renderMessage({
           id: reply.answer_id,
           sender_type: "bot",
           text: reply.answer,
           sent_at: new Date().toISOString(),
           feedback: null,
         });
+        if (shown) announce(spokenMessage({ sender_type: "bot", text: reply.answer }));
       }
-      renderSuggestions(reply?.suggestions);
+      if (!outbox.length) renderSuggestions(reply?.suggestions);
     }
     if (isSignedIn()) refreshSessions().catch((error) => report(error, "sessions"));
+    return true;
   } catch (error) {
     openChat.pending = null;
     node.remove();
-    if (error?.handled) {
-      saveDraft(text); // the login form took over; the text comes back after login
-    } else {
-      restoreText(text);
+    if (!error?.handled) {
       if (openChat.id === openedId) renderSuggestions(previousSuggestions);
       report(error, "send");
       dom.input.focus();
     }
+    return false;
   } finally {
     openChat.pending = null;
     if (isSignedIn()) {

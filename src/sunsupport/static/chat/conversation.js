@@ -1,7 +1,9 @@
 // Opening a chat: its latest messages, status and rating, then its live channel. Earlier
-// messages on demand, and clearing the chat's history.
+// messages on demand; clearing, renaming and deleting a chat (each asked first).
 
+import { announce } from "/static/common/announce.js";
 import { api } from "/static/common/api.js";
+import { askText, confirmAction } from "/static/common/dialog.js";
 import { report, setError } from "/static/common/errors.js";
 import { $ } from "/static/common/ui.js";
 import { markSeen } from "/static/chat/attention.js";
@@ -10,7 +12,15 @@ import { focusInput } from "/static/chat/composer.js";
 import { startLive, stopLive } from "/static/chat/live-events.js";
 import { clearMessages, renderEarlier, renderMessage, scrollToBottom, setBusy } from "/static/chat/messages.js";
 import { setRating } from "/static/chat/rating.js";
-import { refreshSessions, rememberSession, renderSessions } from "/static/chat/sessions.js";
+import {
+  dropSession,
+  otherSession,
+  refreshSessions,
+  rememberSession,
+  renderSessions,
+  sessionTitle,
+  updateSession,
+} from "/static/chat/sessions.js";
 import { openChat } from "/static/chat/state.js";
 import { setStatus } from "/static/chat/status.js";
 import { renderSuggestions } from "/static/chat/suggestions.js";
@@ -105,6 +115,15 @@ async function loadEarlier() {
 async function clearHistory() {
   const id = openChat.id;
   if (!id) return;
+  const handedOver = openChat.status === "pending_human" || openChat.status === "open";
+  const confirmed = await confirmAction({
+    title: "Очистить историю чата?",
+    text:
+      "Все сообщения этого чата будут удалены без возможности восстановления." +
+      (handedOver ? " Обращение к оператору будет отозвано." : ""),
+    confirmLabel: "Очистить",
+  });
+  if (!confirmed || openChat.id !== id) return;
   try {
     await api.clearHistory(id);
     if (openChat.id !== id) return;
@@ -112,12 +131,72 @@ async function clearHistory() {
     clearMessages();
     loadEarlierButton.hidden = true;
     oldestId = null;
+    setStatus("bot");
     renderSuggestions([]);
     updateChrome();
+    announce("История чата очищена");
     refreshSessions().catch((error) => report(error, "sessions"));
     focusInput();
   } catch (error) {
     report(error, "clear");
+  }
+}
+
+/** Rename a chat (asked in the dialog). */
+export async function renameChat(id) {
+  const current = sessionTitle(id);
+  const title = await askText({
+    title: "Переименовать чат",
+    label: "Название чата",
+    value: current,
+    maxLength: 80,
+  });
+  if (title === null || title === current) return;
+  try {
+    const session = await api.renameSession(id, title);
+    updateSession(id, { title: session?.title ?? title });
+    setError(null);
+    announce(`Чат переименован: ${session?.title ?? title}`);
+  } catch (error) {
+    report(error, "rename");
+  }
+}
+
+/** Delete a chat after asking; if it was open, the next one opens (or a new one). */
+export async function deleteChat(id) {
+  const confirmed = await confirmAction({
+    title: "Удалить чат?",
+    text: `Чат «${sessionTitle(id)}» и все его сообщения будут удалены без возможности восстановления.`,
+    confirmLabel: "Удалить",
+  });
+  if (!confirmed) return;
+  try {
+    await api.deleteSession(id);
+  } catch (error) {
+    if (error?.status !== 404) {
+      report(error, "delete");
+      return;
+    }
+  }
+  setError(null);
+  announce("Чат удалён");
+  await chatGone(id);
+  focusInput();
+}
+
+/** A chat no longer exists (deleted here or in another tab): leave it. */
+export async function chatGone(id) {
+  dropSession(id);
+  if (openChat.id !== id) return;
+  try {
+    let next = otherSession(id);
+    if (!next) {
+      next = (await api.createSession()).id;
+      await refreshSessions();
+    }
+    await openSession(next);
+  } catch (error) {
+    report(error, "sessions");
   }
 }
 

@@ -1,8 +1,11 @@
 // The open chat's live channel: operator replies, status changes, titles and typing arrive
 // here. While a send or a history load is under way, events wait and then apply in order.
 
+import { announce } from "/static/common/announce.js";
 import { api, tokenStore } from "/static/common/api.js";
 import { CLOSE_UNAUTHORIZED, LiveSocket, throttle } from "/static/common/live.js";
+import { spokenMessage } from "/static/common/messages.js";
+import { resetConnection, setConnection } from "/static/chat/connection.js";
 import { noteIncoming } from "/static/chat/attention.js";
 import { hideOperatorTyping, showOperatorTyping, updateChrome } from "/static/chat/chrome.js";
 import { biggestId, nearBottom, renderMessage, scrollToBottom } from "/static/chat/messages.js";
@@ -16,12 +19,19 @@ const TYPING_SEND_MS = 2000; // at most one typing frame per this interval
 
 let live = null; // LiveSocket for the open chat
 let backlog = []; // live events held while a send or a history load is under way
+let onDeleted = () => {};
+
+/** `handler(id)` runs when the open chat was deleted (in another tab). */
+export function onChatDeleted(handler) {
+  onDeleted = handler;
+}
 
 export function stopLive() {
   live?.stop();
   live = null;
   backlog = [];
   hideOperatorTyping();
+  resetConnection();
 }
 
 export function startLive(id) {
@@ -34,6 +44,9 @@ export function startLive(id) {
       if (id !== openChat.id) return;
       if (openChat.pending || !openChat.loaded) backlog.push(frame);
       else applyLive(frame);
+    },
+    onState: (state) => {
+      if (id === openChat.id) setConnection(state);
     },
     onFatal: (code) => {
       // An expired or revoked token: any API call now answers 401 and brings the login
@@ -71,7 +84,10 @@ function applyLive(frame) {
       if (m.sender_type === "operator") hideOperatorTyping();
       if (!renderMessage(m)) return; // already on screen (the POST answer brought it)
       noteIncoming(m);
-      if (m.sender_type !== "user") renderSuggestions([]);
+      if (m.sender_type !== "user") {
+        renderSuggestions([]);
+        announce(spokenMessage(m));
+      }
       updateChrome();
       if (stick || m.sender_type === "operator") scrollToBottom();
       break;
@@ -84,6 +100,9 @@ function applyLive(frame) {
       setStatus(session.status);
       break;
     }
+    case "deleted":
+      if (frame.session_id === openChat.id) onDeleted(frame.session_id);
+      break;
     case "typing":
       if (frame.session_id === openChat.id && frame.sender_type === "operator") {
         showOperatorTyping();

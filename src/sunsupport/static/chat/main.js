@@ -8,9 +8,17 @@ import { report, setError } from "/static/common/errors.js";
 import { $ } from "/static/common/ui.js";
 import { updateChrome } from "/static/chat/chrome.js";
 import { clearComposer, focusInput, restoreDraft, send } from "/static/chat/composer.js";
-import { closeConversation, openSession } from "/static/chat/conversation.js";
+import { chatGone, closeConversation, deleteChat, openSession, renameChat } from "/static/chat/conversation.js";
 import { closeDrawer, showMenuButton } from "/static/chat/drawer.js";
-import { addSession, chatToOpen, forgetSessions, onSessionPicked, refreshSessions } from "/static/chat/sessions.js";
+import { onChatDeleted } from "/static/chat/live-events.js";
+import {
+  addSession,
+  chatToOpen,
+  forgetSessions,
+  onSessionAction,
+  onSessionPicked,
+  refreshSessions,
+} from "/static/chat/sessions.js";
 import "/static/chat/profile.js";
 import "/static/chat/contact.js";
 import { openChat } from "/static/chat/state.js";
@@ -71,6 +79,9 @@ onSessionPicked((id) => {
   if (id !== openChat.id) openSession(id);
   focusInput();
 });
+
+onSessionAction((action, id) => (action === "rename" ? renameChat(id) : deleteChat(id)));
+onChatDeleted((id) => chatGone(id));
 
 onSuggestionPicked((text) => {
   send(text);

@@ -19,8 +19,10 @@ export function clearMessages({ forgetIds = false } = {}) {
   if (forgetIds) maxId = 0;
 }
 
+/** While the chat loads, a skeleton instead of an empty list (which would look final). */
 export function setBusy(busy) {
   list.setAttribute("aria-busy", String(busy));
+  $("conversation-skeleton").hidden = !busy;
 }
 
 export function messageRow(id) {
@@ -38,7 +40,13 @@ export function appendPending(node) {
 }
 
 function toNode(m) {
-  const node = messageNode({ id: m.id, sender: m.sender_type, text: m.text, sentAt: m.sent_at });
+  const node = messageNode({
+    id: m.id,
+    sender: m.sender_type,
+    text: m.text,
+    sentAt: m.sent_at,
+    authorName: m.author_name,
+  });
   if (senderKind(m.sender_type) === "bot" && node.dataset.id) node.append(feedbackNode(m.feedback ?? null));
   return node;
 }

@@ -1,5 +1,7 @@
-// Rating a conversation that an operator resolved: 1–5 stars and an optional comment.
+// Rating a conversation that an operator resolved: 1–5 stars and an optional comment. The
+// stars are a radio group: one tab stop, arrow keys change the choice.
 
+import { announce } from "/static/common/announce.js";
 import { api } from "/static/common/api.js";
 import { describeError } from "/static/common/errors.js";
 import { $ } from "/static/common/ui.js";
@@ -41,9 +43,17 @@ export function renderRating(statusChanged) {
 function paintStars(value) {
   for (const star of dom.stars.querySelectorAll("[data-value]")) {
     const n = Number(star.dataset.value);
-    star.setAttribute("aria-pressed", String(n === value));
+    star.setAttribute("aria-checked", String(n === value));
+    star.tabIndex = n === (value || 1) ? 0 : -1;
     star.classList.toggle("is-on", n <= value);
   }
+}
+
+function choose(value, focus = false) {
+  choice = value;
+  dom.error.hidden = true;
+  paintStars(choice);
+  if (focus) dom.stars.querySelector(`[data-value="${value}"]`)?.focus();
 }
 
 async function submitRating(event) {
@@ -62,6 +72,7 @@ async function submitRating(event) {
     rating = result?.rating ?? choice;
     dom.error.hidden = true;
     renderRating(false);
+    announce(dom.done.textContent);
     dom.done.scrollIntoView({ block: "nearest" });
   } catch (error) {
     if (error?.handled) return;
@@ -77,9 +88,17 @@ async function submitRating(event) {
 
 dom.stars.addEventListener("click", (event) => {
   const star = event.target.closest("[data-value]");
-  if (!star) return;
-  choice = Number(star.dataset.value);
-  dom.error.hidden = true;
-  paintStars(choice);
+  if (star) choose(Number(star.dataset.value));
+});
+dom.stars.addEventListener("keydown", (event) => {
+  const steps = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 };
+  const current = Number(event.target.closest("[data-value]")?.dataset.value) || choice || 1;
+  let next = null;
+  if (event.key in steps) next = ((current - 1 + steps[event.key] + 5) % 5) + 1;
+  if (event.key === "Home") next = 1;
+  if (event.key === "End") next = 5;
+  if (next === null) return;
+  event.preventDefault();
+  choose(next, true);
 });
 dom.form.addEventListener("submit", submitRating);

@@ -1,18 +1,27 @@
-// The sidebar: the user's chats, newest first. The open one is marked and names the chat;
-// the last one opened is remembered per user for the next visit.
+// The sidebar: the user's chats, newest first, each with «rename» and «delete». The open
+// one is marked and names the chat; the last one opened is remembered per user for the
+// next visit. Until the list has loaded, a skeleton stands in for it.
 
 import { api } from "/static/common/api.js";
 import { currentUser } from "/static/common/auth.js";
 import { shortWhen } from "/static/common/dates.js";
-import { $, el } from "/static/common/ui.js";
+import { $, el, svg } from "/static/common/ui.js";
 import { openChat } from "/static/chat/state.js";
 
 const LAST_SESSION_KEY = "sunsupport.lastSession"; // + ":" + user id
 
+const ICONS = {
+  rename: "M4 20h4L19 9l-4-4L4 16v4zM14 6l4 4",
+  delete: "M4 7h16M10 11v6M14 11v6M6 7l1 12a2 2 0 0 0 2 2h6a2 2 0 0 0 2-2l1-12M9 7V4h6v3",
+};
+
 const list = $("session-list");
+const skeleton = $("sessions-skeleton");
 const chatTitle = $("chat-title");
 let sessions = [];
+let loaded = false;
 let picked = () => {};
+let acted = () => {};
 
 function lastSessionKey() {
   return `${LAST_SESSION_KEY}:${currentUser()?.id ?? ""}`;
@@ -69,26 +78,83 @@ function sessionNode(session, active) {
     // Beside the button, not in it: the button's text stays exactly the chat's title.
     const label = unreadLabel(unread);
     item.classList.add("has-unread");
+    // role=img: a plain span may not carry aria-label; the count is shown, the words read.
     item.append(
       el("span", {
         className: "session-unread",
         text: unread > 99 ? "99+" : String(unread),
-        attrs: { "data-testid": "session-unread", title: label, "aria-label": label },
+        attrs: { "data-testid": "session-unread", role: "img", title: label, "aria-label": label },
       }),
     );
   }
+  item.append(actionButton("rename", `Переименовать чат «${title}»`, session.id));
+  item.append(actionButton("delete", `Удалить чат «${title}»`, session.id));
   return item;
+}
+
+function actionButton(action, label, id) {
+  const button = el("button", {
+    className: `icon-btn session-action session-action--${action}`,
+    attrs: {
+      type: "button",
+      "data-testid": `session-${action}`,
+      "data-action": action,
+      "data-session-id": id,
+      "aria-label": label,
+      title: label,
+    },
+  });
+  const icon = svg("svg", { viewBox: "0 0 24 24", class: "icon", "aria-hidden": "true", focusable: "false" });
+  icon.append(
+    svg("path", {
+      d: ICONS[action],
+      fill: "none",
+      stroke: "currentColor",
+      "stroke-width": "2",
+      "stroke-linecap": "round",
+      "stroke-linejoin": "round",
+    }),
+  );
+  button.append(icon);
+  return button;
+}
+
+/** The title a chat shows. */
+export function sessionTitle(id) {
+  return sessions.find((s) => s.id === id)?.title?.trim() || "Новый чат";
+}
+
+/** The newest chat other than `id`, if any. */
+export function otherSession(id) {
+  return sessions.find((s) => s.id !== id)?.id ?? null;
 }
 
 export function renderSessions() {
   const nodes = sessions.map((s) => sessionNode(s, s.id === openChat.id));
+  const focused = document.activeElement;
+  const focusKey = list.contains(focused)
+    ? [focused.dataset.sessionId, focused.dataset.action ?? ""]
+    : null;
   list.replaceChildren(...nodes);
+  if (focusKey) {
+    const [id, action] = focusKey.map((v) => CSS.escape(v ?? ""));
+    const selector = action ? `[data-session-id="${id}"][data-action="${action}"]` : `.session-item[data-session-id="${id}"]`;
+    list.querySelector(selector)?.focus();
+  }
   const current = sessions.find((s) => s.id === openChat.id);
-  chatTitle.textContent = current?.title?.trim() || "Новый чат";
+  chatTitle.textContent = loaded || current ? current?.title?.trim() || "Новый чат" : "Загрузка…";
+}
+
+/** Until the first list arrives, a skeleton (an empty list would look like no chats). */
+function setLoading(loading) {
+  skeleton.hidden = !loading;
+  list.setAttribute("aria-busy", String(loading));
 }
 
 export async function refreshSessions() {
   sessions = (await api.listSessions(50)) ?? [];
+  loaded = true;
+  setLoading(false);
   renderSessions();
 }
 
@@ -108,9 +174,23 @@ export function retitle(id, title) {
   }
 }
 
+/** A chat renamed or deleted here. */
+export function updateSession(id, changes) {
+  const known = sessions.find((s) => s.id === id);
+  if (known) Object.assign(known, changes);
+  renderSessions();
+}
+
+export function dropSession(id) {
+  sessions = sessions.filter((s) => s.id !== id);
+  renderSessions();
+}
+
 export function forgetSessions() {
   sessions = [];
+  loaded = false;
   list.replaceChildren();
+  setLoading(true);
 }
 
 /** `handler(id)` runs when a chat in the list is pressed. */
@@ -118,7 +198,14 @@ export function onSessionPicked(handler) {
   picked = handler;
 }
 
+/** `handler(action, id)` runs for a chat's «rename» or «delete». */
+export function onSessionAction(handler) {
+  acted = handler;
+}
+
 list.addEventListener("click", (event) => {
   const button = event.target.closest("[data-session-id]");
-  if (button) picked(button.dataset.sessionId);
+  if (!button) return;
+  if (button.dataset.action) acted(button.dataset.action, button.dataset.sessionId);
+  else picked(button.dataset.sessionId);
 });

@@ -14,6 +14,8 @@ export function humanMode() {
   return isHumanStatus(openChat.status);
 }
 
+/** The open chat's status. The banner is not a live region: each change of hands is said
+ * once, by its note in the conversation (or the bot's answer), not twice. */
 export function setStatus(status) {
   const changed = status !== openChat.status;
   openChat.status = status ?? null;

@@ -1,14 +1,20 @@
 // HTTP client for the sunsupport API: JSON in, JSON out, errors as ApiError.
 
-// The access token lives in localStorage under this key, as the raw JWT string.
-// Why localStorage: the chat must survive a reload and open in a new tab without a new
+// The access token lives in localStorage as the raw JWT string, under one key for the
+// customer's pages (/, /widget) and another for the staff pages (/operator, /admin): one
+// browser can hold a customer and an operator at once, and logging out of one keeps the
+// other. Why localStorage: the chat must survive a reload and open in a new tab without a new
 // login, and the API authenticates with a Bearer header (not a cookie), so there is no
 // CSRF surface. The XSS risk of a script-readable token is contained by the strict
 // Content-Security-Policy (no inline or foreign scripts) and by rendering every message
 // as text, never as HTML; the token is also short-lived (30 minutes by default).
+export const CUSTOMER_TOKEN_KEY = "sunsupport.token";
+export const STAFF_TOKEN_KEY = "sunsupport.staff.token";
+const STAFF_PAGE = /^\/(operator|admin)(\/|$)/;
+let TOKEN_KEY = STAFF_PAGE.test(location.pathname) ? STAFF_TOKEN_KEY : CUSTOMER_TOKEN_KEY;
+
 // The widget keeps its visitor's token under a key of its own (useTokenKey), so a
 // visitor never becomes the signed-in user of the service's own pages.
-let TOKEN_KEY = "sunsupport.token";
 
 /** Keep this page's token under `key` (call before the first request). */
 export function useTokenKey(key) {
@@ -31,6 +37,12 @@ export class ApiError extends Error {
 }
 
 let unauthorizedHandler = null;
+const answeredHandlers = [];
+
+/** `handler()` runs whenever the server answers a request (the connection is fine). */
+export function onServerAnswered(handler) {
+  answeredHandlers.push(handler);
+}
 
 /** Called (once per failed request) when an authenticated call answers 401. */
 export function onUnauthorized(handler) {
@@ -107,6 +119,7 @@ async function request(method, path, { body, auth = true } = {}) {
     throw new ApiError(0);
   }
 
+  if (response.status < 500) for (const handler of answeredHandlers) handler();
   let data = null;
   if (response.status !== 204) {
     const text = await response.text().catch(() => "");
@@ -172,6 +185,9 @@ export const api = {
     return request("GET", `/chat/history/${enc(sessionId)}?${query}`);
   },
   clearHistory: (sessionId) => request("DELETE", `/chat/history/${enc(sessionId)}`),
+  renameSession: (sessionId, title) =>
+    request("PATCH", `/chat/session/${enc(sessionId)}`, { body: { title } }),
+  deleteSession: (sessionId) => request("DELETE", `/chat/session/${enc(sessionId)}`),
   sessionDetail: (sessionId) => request("GET", `/chat/session/${enc(sessionId)}`),
   markRead: (sessionId) => request("POST", `/chat/session/${enc(sessionId)}/read`),
   rate: (sessionId, rating, comment) =>
@@ -204,6 +220,9 @@ export const api = {
   updateCanned: (id, shortcut, text) =>
     request("PUT", `/admin/canned/${enc(id)}`, { body: { shortcut, text } }),
   deleteCanned: (id) => request("DELETE", `/admin/canned/${enc(id)}`),
+  staff: () => request("GET", "/admin/staff"),
+  setDisplayName: (userId, displayName) =>
+    request("PATCH", `/admin/staff/${enc(userId)}`, { body: { display_name: displayName } }),
   audit: ({ limit = 50, beforeId = null } = {}) => {
     const query = new URLSearchParams({ limit: String(limit) });
     if (beforeId) query.set("before_id", String(beforeId));

@@ -4,7 +4,7 @@
 //
 // Views, in #app[data-view]: "loading" until the stored token is checked, then "login",
 // "denied" (signed in without an allowed role; staff pages only) or the page's main view.
-// The token is the localStorage entry `sunsupport.token` (api.js), shared by all pages.
+// The token is a localStorage entry (api.js): one for the customer's pages, one for the staff pages.
 
 import { api, onUnauthorized, tokenStore, useTokenKey } from "/static/common/api.js";
 import { report, setError, unauthorizedText, validateCredentials } from "/static/common/errors.js";

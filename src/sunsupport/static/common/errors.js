@@ -1,6 +1,6 @@
 // Russian texts for every failure a page can meet, and the page's one error element.
 
-import { ApiError } from "/static/common/api.js";
+import { ApiError, onServerAnswered } from "/static/common/api.js";
 import { $ } from "/static/common/ui.js";
 
 export const SESSION_EXPIRED = "Сессия истекла, войдите снова.";
@@ -124,6 +124,15 @@ export function describeError(error, action) {
       if (status === 403) return "Нет доступа к этому чату.";
       if (status >= 500) return "Не удалось очистить историю: ошибка сервера. Попробуйте ещё раз.";
       break;
+    case "rename":
+      if (status === 422) return "Название чата: от 1 до 80 символов.";
+      if (status === 404) return "Этот чат не найден — возможно, он уже удалён.";
+      if (status >= 500) return "Не удалось переименовать чат: ошибка сервера. Попробуйте ещё раз.";
+      break;
+    case "delete":
+      if (status === 403) return "Нет доступа к этому чату.";
+      if (status >= 500) return "Не удалось удалить чат: ошибка сервера. Попробуйте ещё раз.";
+      break;
     case "feedback":
       if (status === 404) return "Это сообщение не найдено — возможно, история очищена.";
       if (status === 403) return "Нет доступа к этому чату.";
@@ -143,12 +152,30 @@ export function describeError(error, action) {
   return generic(error ?? {});
 }
 
-/** Show `text` in the page's single error element (#error); null hides it. */
-export function setError(text) {
+/**
+ * Show `text` in the page's single error element (#error); null hides it. An error with a
+ * `cause` ("connection") also goes away by itself once that cause is gone.
+ */
+export function setError(text, cause = null) {
   const node = $("error");
   node.textContent = text ?? "";
   node.hidden = !text;
+  if (text && cause) node.dataset.cause = cause;
+  else delete node.dataset.cause;
 }
+
+/** Hide the error if it was shown for `cause` (its cause is gone). */
+export function clearError(cause) {
+  if ($("error").dataset.cause === cause) setError(null);
+}
+
+/** "connection" for failures that end when the server answers again, else null. */
+export function causeOf(error) {
+  return error?.isNetwork || error?.status >= 500 ? "connection" : null;
+}
+
+// Any answer from the server ends a "no connection" or "server error" message.
+onServerAnswered(() => clearError("connection"));
 
 /**
  * Show a failure of `action` in Russian, except an expired token, which already sent the
@@ -157,5 +184,5 @@ export function setError(text) {
 export function report(error, action, describe = describeError) {
   if (error?.handled) return;
   if (!(error instanceof ApiError)) console.warn(error); // a bug, not a server answer
-  setError(describe(error, action));
+  setError(describe(error, action), causeOf(error));
 }

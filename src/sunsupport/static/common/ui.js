@@ -31,3 +31,16 @@ export function nearBottom(scroller) {
 export function scrollToBottom(scroller) {
   scroller.scrollTop = scroller.scrollHeight;
 }
+
+// The skip link goes to the composer; where that is not there yet (or disabled), to the
+// main area of the page instead.
+document.querySelector(".skip-link")?.addEventListener("click", (event) => {
+  const target = document.getElementById(event.currentTarget.hash.slice(1));
+  const usable = target && !target.disabled && target.getClientRects().length > 0;
+  const fallback = document.querySelector("main:not([hidden])");
+  const destination = usable ? target : fallback;
+  if (!destination) return;
+  event.preventDefault();
+  if (!destination.hasAttribute("tabindex") && destination.tagName === "MAIN") destination.tabIndex = -1;
+  destination.focus();
+});

@@ -61,7 +61,8 @@ function renderCanned() {
     }),
   );
   list.hidden = false;
-  input.setAttribute("aria-expanded", "true");
+  // A textarea cannot carry aria-expanded (it is no combobox); the active option is named
+  // through aria-activedescendant, which a textbox may have.
   input.setAttribute("aria-activedescendant", `canned-${matches[active].id}`);
 }
 
@@ -70,7 +71,6 @@ export function closeCanned() {
   active = 0;
   list.hidden = true;
   list.replaceChildren();
-  input.setAttribute("aria-expanded", "false");
   input.removeAttribute("aria-activedescendant");
 }
 

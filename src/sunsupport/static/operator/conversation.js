@@ -1,10 +1,11 @@
 // The open conversation: its messages, who has it, and claim / release / resolve. Opened
 // from the queue or by a link (/operator#session=<id>, the admin page's inbox links).
 
+import { announce } from "/static/common/announce.js";
 import { api } from "/static/common/api.js";
 import { currentUser } from "/static/common/auth.js";
-import { setError } from "/static/common/errors.js";
-import { insertInOrder, messageNode, messageRow } from "/static/common/messages.js";
+import { clearError, setError } from "/static/common/errors.js";
+import { insertInOrder, messageNode, messageRow, spokenMessage } from "/static/common/messages.js";
 import { staffStatusText } from "/static/common/status.js";
 import { $, nearBottom, scrollToBottom as scrollDown } from "/static/common/ui.js";
 import { closeCanned } from "/static/operator/canned.js";
@@ -12,7 +13,11 @@ import { report, TAKEN } from "/static/operator/errors.js";
 import { applySession, focusSelected, markSelected, queueItem } from "/static/operator/queue.js";
 import { renderCustomer } from "/static/operator/customer.js";
 
-const LABELS = { user: "Клиент", bot: "Бот", operator: "Оператор" };
+const LABELS = { user: "Клиент", bot: "Бот", operator: "Оператор", system: "" };
+const WITHDRAWN = {
+  cleared: "Клиент очистил историю чата: обращение отозвано.",
+  deleted: "Клиент удалил этот чат: обращение отозвано.",
+};
 const HISTORY_LIMIT = 500;
 const TYPING_SHOWN_MS = 4000;
 
@@ -36,6 +41,7 @@ const dom = {
 
 let selectedId = null;
 let selected = null; // the open conversation's session payload
+let withdrawn = null; // "cleared" | "deleted" once the client took the open conversation back
 let takenByOther = false;
 let loadSeq = 0;
 let typingTimer = null;
@@ -61,6 +67,7 @@ export async function select(id) {
   selectedId = id;
   selected = queueItem(id) ?? { id };
   takenByOther = false;
+  withdrawn = null;
   hideTyping();
   closeCanned();
   setError(null);
@@ -112,17 +119,35 @@ export function renderChrome() {
   renderCustomer(dom.user, item, s.username ?? `клиент №${s.user_id ?? "?"}`);
   dom.status.textContent = staffStatusText(s, takenByOther);
   dom.conv.dataset.status = s.status ?? "";
-  dom.claim.hidden = s.status !== "pending_human";
-  const mine = isMine();
+  dom.claim.hidden = s.status !== "pending_human" || withdrawn !== null;
+  const mine = isMine() && withdrawn === null;
   dom.release.hidden = !mine;
-  dom.resolve.hidden = !(mine || s.status === "pending_human");
+  dom.resolve.hidden = !(mine || (s.status === "pending_human" && withdrawn === null));
   dom.input.disabled = !mine;
   dom.send.disabled = !mine;
+  if (withdrawn) dom.status.textContent = "обращение отозвано клиентом";
   dom.input.placeholder = mine
     ? "Ответ клиенту… («/» — шаблоны)"
-    : s.status === "pending_human"
-      ? "Возьмите разговор, чтобы ответить"
-      : "Отвечать можно только в своём открытом разговоре";
+    : withdrawn
+      ? "Клиент отозвал обращение"
+      : s.status === "pending_human"
+        ? "Возьмите разговор, чтобы ответить"
+        : "Отвечать можно только в своём открытом разговоре";
+}
+
+/** The client cleared or deleted a conversation that was waiting for or with an operator:
+ * it leaves the queue; if it is open here, the console says so and stops answering. */
+export function withdraw(sessionId, reason) {
+  applySession({ id: sessionId, status: "bot", assignee_id: null });
+  if (sessionId !== selectedId) return;
+  withdrawn = reason === "deleted" ? "deleted" : "cleared";
+  dom.messages.replaceChildren(); // what the client took back is gone
+  selected = { ...(selected ?? {}), status: "bot", assignee_id: null };
+  hideTyping();
+  closeCanned();
+  setError(WITHDRAWN[withdrawn], "withdrawn");
+  announce(WITHDRAWN[withdrawn]);
+  renderChrome();
 }
 
 /** A conversation changed (live, or the answer to my action): the queue and, if open, here. */
@@ -130,6 +155,10 @@ export function adoptSession(session) {
   if (!session?.id) return;
   applySession(session);
   if (session.id !== selectedId) return;
+  if (withdrawn && (session.status === "pending_human" || session.status === "open")) {
+    withdrawn = null; // the client asked again
+    clearError("withdrawn");
+  }
   const mine = session.assignee_id === currentUser()?.id;
   const takenNow = session.status === "open" && !mine && selected?.status !== "open";
   selected = { ...(selected ?? {}), ...session };
@@ -139,9 +168,17 @@ export function adoptSession(session) {
 }
 
 export function renderMessage(m) {
-  if (m?.id === undefined || m.id === null || messageRow(dom.messages, m.id)) return;
-  const node = messageNode({ id: m.id, sender: m.sender_type, text: m.text, sentAt: m.sent_at, labels: LABELS });
+  if (m?.id === undefined || m.id === null || messageRow(dom.messages, m.id)) return false;
+  const node = messageNode({
+    id: m.id,
+    sender: m.sender_type,
+    text: m.text,
+    sentAt: m.sent_at,
+    authorName: m.author_name,
+    labels: LABELS,
+  });
   insertInOrder(dom.messages, node, m.id);
+  return true;
 }
 
 export function scrollToBottom() {
@@ -152,7 +189,9 @@ export function scrollToBottom() {
 export function showLiveMessage(message) {
   const stick = nearBottom(dom.scroller);
   if (message.sender_type === "user") hideTyping();
-  renderMessage(message);
+  const shown = renderMessage(message);
+  // Said once: the client's words and notes; not my own replies.
+  if (shown && message.sender_type !== "operator") announce(spokenMessage(message, LABELS));
   if (stick || message.sender_type === "operator") scrollToBottom();
 }
 

@@ -1,11 +1,13 @@
 // The console's live channel (/ws/staff): the queue as it changes, every message of the
 // conversations in it, and the client's typing. It catches up from the biggest id seen.
 
+import { announce } from "/static/common/announce.js";
 import { api, tokenStore } from "/static/common/api.js";
+import { clearError } from "/static/common/errors.js";
 import { CLOSE_UNAUTHORIZED, LiveSocket, throttle } from "/static/common/live.js";
 import { liveStateText } from "/static/common/status.js";
 import { $ } from "/static/common/ui.js";
-import { adoptSession, openId, showLiveMessage, showTyping } from "/static/operator/conversation.js";
+import { adoptSession, openId, showLiveMessage, showTyping, withdraw } from "/static/operator/conversation.js";
 import { markUnread, queueItem, setQueue } from "/static/operator/queue.js";
 
 const TYPING_SEND_MS = 2000; // at most one typing frame per this interval
@@ -20,8 +22,12 @@ export function startLive() {
     afterId: () => maxId,
     onEvent,
     onState: (state) => {
+      if (liveStatus.dataset.state === state) return;
+      const wasClosed = liveStatus.dataset.state === "closed";
       liveStatus.dataset.state = state;
       liveStatus.textContent = liveStateText(state);
+      if (state === "closed" || (state === "open" && wasClosed)) announce(liveStateText(state));
+      if (state === "open") clearError("connection");
     },
     onFatal: (code) => {
       if (code === CLOSE_UNAUTHORIZED) api.me().catch(() => {});
@@ -54,6 +60,9 @@ function onEvent(frame) {
       break;
     case "typing":
       if (frame.sender_type === "user" && frame.session_id === openId()) showTyping();
+      break;
+    case "withdrawn":
+      if (frame.session_id) withdraw(frame.session_id, frame.reason);
       break;
     default:
       break;
