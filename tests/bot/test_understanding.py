@@ -159,14 +159,15 @@ def test_accuracy(bot: KnowledgeBot, path, minimum: float) -> None:
 
 
 def test_kb_does_not_copy_the_dev_set(bot: KnowledgeBot) -> None:
-    """Only canonical single words (привет, пока...) may coincide with dev phrasings."""
+    """Only a few canonical single words (привет, пока...) may coincide with dev phrasings."""
     if not DEV_SET.exists():
         pytest.skip("dev set not found")
     from sunsupport.bot.normalize import normalize
 
     dev = {normalize(text) for text, _ in read_jsonl(DEV_SET)}
     examples = {normalize(e) for intent in bot.kb.intents for e in intent.examples}
-    assert all(len(text.split()) == 1 for text in dev & examples), dev & examples
+    # The seed's own keywords and the one command word; nothing else of dev is in the KB.
+    assert dev & examples <= {"привет", "погода", "пока", "спасибо", "help"}, dev & examples
 
 
 @pytest.mark.parametrize(
