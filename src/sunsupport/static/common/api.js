@@ -230,6 +230,7 @@ export const api = {
   teach: (itemId, intent) =>
     request("POST", `/admin/misunderstood/${enc(itemId)}/teach`, { body: { intent } }),
   intents: () => request("GET", "/admin/intents"),
+  explain: (text) => request("POST", "/bot/parse", { body: { text, explain: true } }),
   createCanned: (shortcut, text) => request("POST", "/admin/canned", { body: { shortcut, text } }),
   updateCanned: (id, shortcut, text) =>
     request("PUT", `/admin/canned/${enc(id)}`, { body: { shortcut, text } }),
