@@ -199,7 +199,7 @@ def test_loading_skeletons_connection_banner_and_notices_that_clear_themselves(
     # Cut the open socket by reloading with the server "down".
     page.reload()
     expect(banner).to_be_visible(timeout=LIVE)
-    expect(banner).to_contain_text("Переподключаемся…")
+    expect(banner).to_have_text("Переподключаемся…")
     chat.by("chat-input").fill("важный вопрос")
     chat.by("chat-send").click()
     expect(chat.by("error")).to_contain_text("нет связи с сервером")
