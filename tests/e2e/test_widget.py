@@ -175,6 +175,8 @@ def test_the_users_page_counts_replies_per_chat_and_in_the_title_while_hidden(
     sid = first.get_attribute("data-session-id")
     _, operator = staff("operator")
     api_call(live_server, "POST", f"/operator/sessions/{sid}/claim", operator)
+    # the note "an operator joined" arrives while the tab is shown: it is not counted
+    expect(chat.by("message")).to_have_count(3, timeout=LIVE)  # question, answer, note
 
     def reply(text: str) -> None:
         path = f"/operator/sessions/{sid}/message"
@@ -221,6 +223,15 @@ def test_on_a_phone_the_widget_fills_the_screen_and_works_by_keyboard(
     frame.get_by_test_id("chat-input").fill("Привет")
     frame.get_by_test_id("chat-input").press("Enter")
     expect(frame.locator('[data-testid="message"][data-sender="bot"]')).to_have_count(1)
+
+    # The visitor registers from the widget and keeps the conversation.
+    frame.get_by_test_id("profile-open").click()
+    username = f"w_{secrets.token_hex(4)}"
+    frame.get_by_test_id("keep-username").fill(username)
+    frame.get_by_test_id("keep-password").fill("солнце-светит-2024")
+    frame.get_by_test_id("keep-submit").click()
+    expect(frame.locator("#user-name")).to_have_text(username)
+    expect(frame.locator('[data-testid="message"][data-sender="user"]')).to_have_text(["Привет"])
     frame.get_by_test_id("chat-input").press("Escape")
     expect(frame_element).to_be_hidden()
     expect(launcher).to_be_focused()

@@ -102,10 +102,15 @@ function remember(on) {
 function announce(message) {
   if (!enabled() || !document.hidden) return;
   const text = message.sender_type === "operator" ? message.text : "Оператор подключился к чату";
-  const note = new Notification("Ответ поддержки «Солнце»", {
-    body: String(text).slice(0, 160),
-    tag: `sunsupport:${message.session_id}`,
-  });
+  let note;
+  try {
+    note = new Notification("Ответ поддержки «Солнце»", {
+      body: String(text).slice(0, 160),
+      tag: `sunsupport:${message.session_id}`,
+    });
+  } catch {
+    return; // a browser that shows notifications only from a service worker
+  }
   note.onclick = () => {
     window.focus();
     note.close();

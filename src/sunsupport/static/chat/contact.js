@@ -1,11 +1,14 @@
 // The profile panel's "how to reach you": the name operators see and the email that gets
 // an operator's reply while the person is away (PATCH /auth/me). A visitor (the widget)
-// has no password, so the panel's password and "sign out everywhere" parts are hidden.
+// has no password, so the panel's password and "sign out everywhere" parts are hidden,
+// and it may register instead, keeping its chats (its token goes with the registration).
 
-import { api } from "/static/common/api.js";
+import { api, tokenStore } from "/static/common/api.js";
 import { currentUser } from "/static/common/auth.js";
-import { describeError, fieldProblem } from "/static/common/errors.js";
+import { describeError, fieldProblem, validateCredentials } from "/static/common/errors.js";
 import { $ } from "/static/common/ui.js";
+import { startLive, stopLive } from "/static/chat/live-events.js";
+import { openChat } from "/static/chat/state.js";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/; // the server checks properly; this catches typos
 
@@ -22,6 +25,10 @@ const dom = {
   sessions: $("sessions-section"),
   who: $("profile-name"),
   userName: $("user-name"),
+  keep: $("keep-form"),
+  keepUsername: $("keep-username"),
+  keepPassword: $("keep-password"),
+  keepSubmit: $("keep-submit"),
 };
 
 function say(text, error = false) {
@@ -37,6 +44,8 @@ function fill() {
   const visitor = me.role === "visitor";
   dom.passwordForm.hidden = visitor;
   dom.sessions.hidden = visitor;
+  dom.keep.hidden = !visitor;
+  dom.keep.reset();
   dom.who.textContent = me.display_name || me.username;
   dom.name.value = me.display_name && me.display_name !== me.username ? me.display_name : "";
   dom.email.value = me.email ?? "";
@@ -71,6 +80,34 @@ async function save(event) {
   }
 }
 
+async function keepChats(event) {
+  event.preventDefault();
+  const username = dom.keepUsername.value.trim();
+  const password = dom.keepPassword.value;
+  const problem = validateCredentials(username, password, true);
+  if (problem) {
+    say(problem.text, true);
+    (problem.field === "username" ? dom.keepUsername : dom.keepPassword).focus();
+    return;
+  }
+  dom.keepSubmit.disabled = true;
+  // The registration ends the visitor's token: the live channel would answer that by
+  // signing out (and making a new visitor) before the new token is stored.
+  stopLive();
+  try {
+    await api.registerVisitor(username, password);
+    const { access_token: token } = await api.login(username, password);
+    tokenStore.set(token); // the visitor's token stopped working with the registration
+    window.location.reload(); // back in as the user, with the same chats
+  } catch (error) {
+    if (openChat.id) startLive(openChat.id); // still the visitor: back to live
+    if (error?.handled) return;
+    say(describeError(error, "register"), true);
+    dom.keepSubmit.disabled = false;
+  }
+}
+
 // After the panel's own handler (profile.js), which resets it and focuses the password.
 dom.open.addEventListener("click", () => queueMicrotask(fill));
 dom.form.addEventListener("submit", save);
+dom.keep.addEventListener("submit", keepChats);

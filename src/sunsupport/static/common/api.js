@@ -162,6 +162,9 @@ export const api = {
   me: () => request("GET", "/auth/me"),
   updateMe: (fields) => request("PATCH", "/auth/me", { body: fields }),
   visitor: () => request("POST", "/auth/visitor", { auth: false }),
+  // A visitor registers with its own token: the account, and its chats, become the user's.
+  registerVisitor: (username, password) =>
+    request("POST", "/auth/register", { body: { username, password } }),
   changePassword: async (currentPassword, newPassword) => {
     const body = { current_password: currentPassword, new_password: newPassword };
     const { access_token: token } = await request("POST", "/auth/password", { body });
