@@ -196,6 +196,12 @@ async def test_a_confident_answer_followed_by_a_human_request_is_reviewed(
     assert confirmed.json()["status"] == "confirmed" and confirmed.json()["resolved_at"]
     assert [i["id"] for i in await _inbox_of(client, admin, sid, "confirmed")] == [item["id"]]
     assert await _inbox_of(client, admin, sid) == []
+    again = await client.post(
+        f"/admin/misunderstood/{item['id']}/confirm", headers=admin["headers"]
+    )
+    assert again.status_code == 200 and again.json()["status"] == "confirmed"
+    missing = await client.post("/admin/misunderstood/999999/confirm", headers=admin["headers"])
+    assert missing.status_code == 404
 
 
 @pytest.mark.both_databases

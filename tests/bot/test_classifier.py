@@ -15,6 +15,7 @@ from sunsupport.bot.calibration import cross_validate
 from sunsupport.bot.classifier import Document
 from sunsupport.bot.kb import load_knowledge_base, parse_knowledge_base
 from tests.support.bot import ask
+from tests.support.settings import BOT_CACHE_DIR
 
 SMALL_KB = """
 settings: {threshold: 0.3}
@@ -59,8 +60,10 @@ def test_answering_uses_exactly_the_features_sklearn_computes(bot: KnowledgeBot)
     assert np.allclose(ours, expected)
 
 
-def test_the_same_kb_trains_the_same_model() -> None:
-    first, second = load_bot(), load_bot()
+def test_the_same_kb_trains_the_same_model(tmp_path: Path) -> None:
+    path = tmp_path / "kb.yaml"
+    path.write_text(SMALL_KB, encoding="utf-8")
+    first, second = load_bot(path), load_bot(path)
     assert first.model_key == second.model_key
     assert np.array_equal(first._trained.model.weights, second._trained.model.weights)
 
@@ -73,9 +76,11 @@ def test_the_model_is_cached_by_content(tmp_path: Path, monkeypatch: pytest.Monk
         raise AssertionError("the cached model should have been loaded")
 
     monkeypatch.setattr(training, "_train", no_training)
-    again = load_bot(cache_dir=tmp_path)
-    assert again.model_key == trained.model_key
-    assert ask(again, "какая погода?").intent == "weather"
+    cached = load_bot(cache_dir=tmp_path)
+    assert cached.model_key == trained.model_key
+    for text in ("привет", "когда будет солнце", "ваш сервис отстой", "сколько стоит хлеб"):
+        a, b = trained.answer(text, DialogueState()), cached.answer(text, DialogueState())
+        assert (a.intent, a.confidence) == (b.intent, b.confidence)
 
 
 def test_a_taught_phrasing_is_answered_at_once_and_learnt_on_retraining(tmp_path: Path) -> None:
@@ -124,7 +129,7 @@ def test_gibberish_is_not_classified(bot: KnowledgeBot) -> None:
     assert reply.intent == FALLBACK and reply.ranking == ()
 
 
-def test_cross_validation_reports_and_tunes(tmp_path: Path) -> None:
+def test_cross_validation_reports_and_tunes() -> None:
     kb = parse_knowledge_base(SMALL_KB)
     report = cross_validate(kb, folds=2)
     assert len(report.readings) == 15
@@ -144,25 +149,18 @@ def test_the_default_kb_cross_validates() -> None:
     assert scores["oos_recall"] >= 0.7
 
 
-def test_answering_modules_do_not_import_sklearn(tmp_path: Path) -> None:
+def test_answering_modules_do_not_import_sklearn(bot: KnowledgeBot) -> None:
     """Commands and routes that never train (stats, account deletion) stay light, and a
     cached model answers without scikit-learn."""
-    load_bot(cache_dir=tmp_path)  # fills the cache
+    cache = BOT_CACHE_DIR
+    load_bot(cache_dir=cache)  # the session's bot came from (or filled) this cache
     code = (
         "import sys\n"
         "import sunsupport.cli, sunsupport.app, sunsupport.stats.service\n"
         "import sunsupport.auth.accounts\n"
         "from sunsupport.bot import load_bot, DialogueState\n"
-        f"bot = load_bot(cache_dir=__import__('pathlib').Path({str(tmp_path)!r}))\n"
+        f"bot = load_bot(cache_dir=__import__('pathlib').Path({str(cache)!r}))\n"
         "assert bot.answer('привет', DialogueState()).intent == 'greeting'\n"
         "assert not [m for m in sys.modules if m.startswith('sklearn')], 'sklearn imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
-
-
-def test_answers_stay_the_same_after_a_cache_round_trip(tmp_path: Path) -> None:
-    fresh = load_bot(cache_dir=tmp_path)
-    cached = load_bot(cache_dir=tmp_path)
-    for text in ("привет", "когда будет солнце", "ваш сервис отстой", "сколько стоит хлеб"):
-        a, b = fresh.answer(text, DialogueState()), cached.answer(text, DialogueState())
-        assert (a.intent, a.confidence) == (b.intent, b.confidence)

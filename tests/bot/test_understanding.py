@@ -136,8 +136,9 @@ def test_ambiguity_offers_both_intents(bot: KnowledgeBot) -> None:
 
 def test_add_example_takes_effect_immediately() -> None:
     from sunsupport.bot import load_bot
+    from tests.support.settings import BOT_CACHE_DIR
 
-    fresh = load_bot()
+    fresh = load_bot(cache_dir=BOT_CACHE_DIR)
     assert ask(fresh, "хочу ватрушку с солнечным вареньем").intent != "pricing"
     fresh.add_example("pricing", "ватрушка с солнечным вареньем почём")
     assert ask(fresh, "хочу ватрушку с солнечным вареньем").intent == "pricing"

@@ -195,6 +195,10 @@ def test_reviewing_a_confident_answer_the_user_escaped_from(
     expect(item.get_by_test_id("teach-intent").locator("option:checked")).to_have_text(
         "Тарифы, оплата и подписка"
     )
+    item.get_by_test_id("explain").click()  # why: the top intents and nearest examples
+    explained = item.get_by_test_id("inbox-explain")
+    expect(explained).to_contain_text("Тарифы, оплата и подписка")
+    expect(explained).to_contain_text("похожие примеры «")
     item.get_by_test_id("confirm").click()
     expect(ui.by("notice")).to_contain_text("Подтверждено")
     expect(item).to_have_count(0)

@@ -142,6 +142,20 @@ async def teach(
     return _item(item, keeper.bot.titles)
 
 
+@admin_router.post(
+    "/misunderstood/{item_id}/confirm",
+    response_model=MisunderstoodOut,
+    responses=error_responses(404),
+)
+async def confirm(
+    item_id: ItemId, db: DatabaseDep, admin: AdminUser, bot: BotDep
+) -> MisunderstoodOut:
+    """The review's third ending: the bot's answer was right (status ``confirmed``; the
+    same as ``PATCH {status: "confirmed"}``)."""
+    item = await service.set_status(db, item_id, InboxStatus.CONFIRMED, admin)
+    return _item(item, bot.titles)
+
+
 @admin_router.post("/kb/reload", response_model=KbReloadOut, responses=error_responses(422))
 async def reload_knowledge_base(
     db: DatabaseDep, admin: AdminUser, keeper: KeeperDep

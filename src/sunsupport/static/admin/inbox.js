@@ -140,6 +140,19 @@ function actionsNode(item) {
       }),
     );
   }
+  actions.append(
+    el("button", {
+      className: "btn btn-ghost btn-small",
+      text: "Почему?",
+      attrs: {
+        type: "button",
+        "data-testid": "explain",
+        "data-action": "explain",
+        "aria-expanded": "false",
+        title: "Как бот читает эту фразу сейчас: лучшие намерения и ближайшие примеры",
+      },
+    }),
+  );
   if (item.status !== "dismissed") {
     actions.append(
       el("button", {
@@ -183,6 +196,36 @@ function removeItem(row) {
   if (!dom.list.childElementCount) loadInbox();
 }
 
+/** The bot's current reading of the item's text: top intents, their nearest examples. */
+function explanationNode(body) {
+  const box = el("div", { className: "inbox-explain", attrs: { "data-testid": "inbox-explain" } });
+  box.append(el("p", { className: "inbox-explain-title", text: "Сейчас бот читает эту фразу так:" }));
+  const list = el("ul", { className: "inbox-explain-list" });
+  for (const intent of body.explain?.intents ?? []) {
+    const li = el("li");
+    li.append(el("strong", { text: `${intent.title} — ${percent(intent.confidence)}` }));
+    const examples = intent.examples.map((e) => `«${e.text}» (${percent(e.similarity)})`).join(", ");
+    if (examples) li.append(el("span", { text: `: похожие примеры ${examples}` }));
+    list.append(li);
+  }
+  if (!list.childElementCount) list.append(el("li", { text: "Ни одно намерение не подходит — бот ответит, что не понял." }));
+  box.append(list);
+  return box;
+}
+
+async function toggleExplanation(row, button) {
+  const shown = row.querySelector(".inbox-explain");
+  if (shown) {
+    shown.remove();
+    button.setAttribute("aria-expanded", "false");
+    return;
+  }
+  const text = row.querySelector(".inbox-text").textContent;
+  const body = await api.explain(text);
+  row.querySelector(".inbox-actions").before(explanationNode(body));
+  button.setAttribute("aria-expanded", "true");
+}
+
 dom.list.addEventListener("click", async (event) => {
   const button = event.target.closest("[data-action]");
   if (!button) return;
@@ -191,6 +234,10 @@ dom.list.addEventListener("click", async (event) => {
   setError(null);
   button.disabled = true;
   try {
+    if (button.dataset.action === "explain") {
+      await toggleExplanation(row, button);
+      return;
+    }
     if (button.dataset.action === "teach") {
       const intent = row.querySelector("select").value;
       if (!intent) {

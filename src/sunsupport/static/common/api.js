@@ -87,8 +87,13 @@ export const tokenStore = {
 };
 
 window.addEventListener("storage", (event) => {
-  if (event.key === TOKEN_KEY && event.newValue === null) current = null;
+  // Only when it was this tab's token that went (not an older one, replaced here since).
+  if (event.key === TOKEN_KEY && event.newValue === null && event.oldValue === current) {
+    current = null;
+  }
 });
+
+let renewal = null; // this tab's password change under way: its answer brings a new token
 
 /** Seconds to wait from a Retry-After header (delta-seconds or an HTTP date). */
 function parseRetryAfter(value) {
@@ -100,7 +105,7 @@ function parseRetryAfter(value) {
   return Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
-async function request(method, path, { body, auth = true } = {}) {
+async function request(method, path, { body, auth = true, renewing = false } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const token = auth ? tokenStore.get() : null;
@@ -138,6 +143,7 @@ async function request(method, path, { body, auth = true } = {}) {
       data && typeof data === "object" ? data.detail ?? null : null,
       parseRetryAfter(response.headers.get("Retry-After")),
     );
+    if (response.status === 401 && auth && renewal && !renewing) await renewal.catch(() => {});
     if (response.status === 401 && auth && token && tokenStore.get() && tokenStore.get() !== token) {
       // This tab got a new token while the request was on its way (its password change):
       // the refusal was for the old one.
@@ -167,9 +173,17 @@ export const api = {
     request("POST", "/auth/register", { body: { username, password } }),
   changePassword: async (currentPassword, newPassword) => {
     const body = { current_password: currentPassword, new_password: newPassword };
-    const { access_token: token } = await request("POST", "/auth/password", { body });
-    tokenStore.set(token); // at once: the old token stops working everywhere
-    return token;
+    const answer = request("POST", "/auth/password", { body, renewing: true });
+    const change = answer.then(({ access_token: token }) => {
+      tokenStore.set(token); // at once: the old token stops working everywhere
+      return token;
+    });
+    renewal = change;
+    try {
+      return await change;
+    } finally {
+      if (renewal === change) renewal = null;
+    }
   },
   logoutAll: () => request("POST", "/auth/logout-all"),
   exportData: () => request("GET", "/auth/me/export"),
@@ -216,6 +230,7 @@ export const api = {
   teach: (itemId, intent) =>
     request("POST", `/admin/misunderstood/${enc(itemId)}/teach`, { body: { intent } }),
   intents: () => request("GET", "/admin/intents"),
+  explain: (text) => request("POST", "/bot/parse", { body: { text, explain: true } }),
   createCanned: (shortcut, text) => request("POST", "/admin/canned", { body: { shortcut, text } }),
   updateCanned: (id, shortcut, text) =>
     request("PUT", `/admin/canned/${enc(id)}`, { body: { shortcut, text } }),
