@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from prometheus_client import REGISTRY
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -66,6 +67,10 @@ async def reply(client: httpx.AsyncClient, operator: dict, sid: str, text: str) 
     assert response.status_code == 201
 
 
+def emails_sent() -> float:
+    return REGISTRY.get_sample_value("sunsupport_reply_emails_total", {"outcome": "sent"}) or 0.0
+
+
 def outbox(app: FastAPI) -> Any:
     def read(session: Session) -> list[tuple[str, int]]:
         rows = session.execute(
@@ -92,8 +97,10 @@ async def test_replies_to_an_away_owner_make_one_email_with_the_texts_and_a_link
     await reply(client, operator, sid, "Здравствуйте! Солнце взойдёт в 8:14.")
     await reply(client, operator, sid, "И возьмите очки.")
 
+    sent_before = emails_sent()
     assert await worker.run_once() == 1
     assert await worker.run_once() == 0
+    assert emails_sent() == sent_before + 1
     email = inbox.wait_for(before + 1)[before]
     assert email["To"] == "ivan@example.com" and email["From"] == "support@example.com"
     text = body_of(email)

@@ -92,7 +92,7 @@ def test_the_staff_pages_have_no_violations(
     expect(ui.by("login-username")).to_be_visible()
     assert_accessible(page, "operator: logged out")
 
-    _, admin_token = staff("admin")
+    admin_account, admin_token = staff("admin")
     shortcut = f"дост_{secrets.token_hex(3)}"
     canned = {"shortcut": shortcut, "text": "Солнце доставляем каждое утро."}
     api_call(live_server, "POST", "/admin/canned", admin_token, canned)
@@ -119,9 +119,21 @@ def test_the_staff_pages_have_no_violations(
     assert_accessible(admin.page, "admin: logged out")
     seed_token(admin.page, admin_token)
     admin.page.goto("/admin")
-    for name in ("inbox", "canned", "stats", "audit"):
+    for name in ("inbox", "canned", "stats", "staff", "audit"):
         admin.by(f"tab-{name}" if name != "audit" else "audit-tab").click()
         expect(admin.page.locator(f"#panel-{name}")).to_be_visible()
         if name == "stats":
             expect(admin.by("stat-card").first).to_be_visible()
         assert_accessible(admin.page, f"admin: {name}")
+
+    # Admins name the staff; the notice belongs to its tab and goes with it.
+    admin.by("tab-staff").click()
+    mine = admin.by("staff-item").filter(has_text=admin_account.username)
+    mine.get_by_test_id("staff-name").fill("  Ольга  ")
+    mine.get_by_test_id("staff-save").click()
+    expect(admin.by("notice")).to_have_text("Клиенты видят имя «Ольга».")
+    admin.by("tab-inbox").click()
+    expect(admin.by("notice")).to_be_hidden()
+    admin.page.reload()
+    admin.by("tab-staff").click()
+    expect(mine.get_by_test_id("staff-name")).to_have_value("Ольга")

@@ -54,6 +54,11 @@ BOT_FALLBACKS = Counter(
     "sunsupport_bot_fallbacks_total", "Bot answers that fell back (no intent recognised)."
 )
 HANDOFFS = Counter("sunsupport_handoffs_total", "Conversations handed off to a human operator.")
+REPLY_EMAILS = Counter(
+    "sunsupport_reply_emails_total",
+    "Reply emails by outcome: sent, retried (a failed attempt) or failed (given up).",
+    ["outcome"],
+)
 QUEUE_LENGTH = Gauge(
     "sunsupport_operator_queue_length",
     "Conversations waiting for an operator.",
@@ -80,6 +85,10 @@ def record_bot_answer(intent: str) -> None:
 
 def record_handoff() -> None:
     HANDOFFS.inc()
+
+
+def record_reply_email(outcome: str) -> None:
+    REPLY_EMAILS.labels(outcome=outcome).inc()
 
 
 def set_queue_length(n: int) -> None:

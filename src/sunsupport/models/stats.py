@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, Integer, String
+from sqlalchemy import Date, Float, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sunsupport.core.db import Base, UTCDateTime
@@ -48,6 +48,8 @@ class ConversationDay(Base):
     """A conversation had at least one customer message on this UTC day."""
 
     __tablename__ = "stats_conversation_days"
+    # Deleting conversations re-keys their rows (privacy): found by id, not by a scan.
+    __table_args__ = (Index("ix_stats_conversation_days_conversation_id", "conversation_id"),)
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     conversation_id: Mapped[str] = mapped_column(String(36), primary_key=True)

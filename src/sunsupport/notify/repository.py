@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import CursorResult, Table, and_, func, or_, select, update
+from sqlalchemy import CursorResult, Table, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from sunsupport.models import ChatSession, Message, Notification, NotificationStatus, User
@@ -160,13 +160,6 @@ def refresh_live(session: Session, user_ids: Sequence[int], until: datetime) -> 
         )
         .values(live_until=until)
         .execution_options(synchronize_session=False)
-    )
-
-
-def pending_count(session: Session) -> int:
-    """Rows the worker still has to look at (tests, diagnostics)."""
-    return int(
-        session.scalar(select(func.count()).where(and_(Notification.status == PENDING))) or 0
     )
 
 

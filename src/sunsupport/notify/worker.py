@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import random
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
@@ -18,6 +19,7 @@ from typing import Protocol
 from loguru import logger
 from sqlalchemy.orm import Session
 
+from sunsupport.core import metrics
 from sunsupport.core.config import Settings
 from sunsupport.core.timeutil import utcnow
 from sunsupport.core.uow import Database
@@ -94,12 +96,14 @@ class MailWorker:
             await self._failed(token, [row for row in rows if row.id in plan.send], exc)
             return 0
         await self._db.write(repository.settle, token, plan.send, NotificationStatus.SENT, utcnow())
+        metrics.record_reply_email("sent")
         logger.info("reply email sent for conversation {} ({})", session_id, len(plan.send))
         return 1
 
     async def _failed(self, token: str, rows: list[Notification], exc: Exception) -> None:
         attempts = max(row.attempts for row in rows) + 1
         error = f"{type(exc).__name__}: {exc}"[:500]
+        metrics.record_reply_email("failed" if attempts >= MAX_ATTEMPTS else "retried")
         if attempts >= MAX_ATTEMPTS:
             logger.error("reply email given up after {} attempts: {}", attempts, error)
             ids = [row.id for row in rows]
@@ -156,9 +160,12 @@ class MailWorker:
         return plan
 
 
+@dataclass
 class _Plan:
-    def __init__(self) -> None:
-        self.skip: list[int] = []
-        self.send: list[int] = []
-        self.later: datetime | None = None
-        self.digest: ReplyDigest | None = None
+    """What a round does with a conversation's leased notifications."""
+
+    skip: list[int] = field(default_factory=list)
+    send: list[int] = field(default_factory=list)
+    later: datetime | None = None
+    """Give the rows back, due again then."""
+    digest: ReplyDigest | None = None

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Insert, Table, func, select, update
+from sqlalchemy import Insert, Table, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -106,12 +106,16 @@ def set_facts(
     session.execute(statement, {"conversation_id": conversation_id, **values})
 
 
-def rekey_conversation(session: Session, conversation_id: str, new_id: str) -> None:
+def rekey_conversations(session: Session, new_ids: dict[str, str]) -> None:
+    """Replace conversation ids (old → new) in the per-conversation tables, one statement
+    per table."""
+    if not new_ids:
+        return
     for model in (ConversationDay, ConversationFacts):
         session.execute(
             update(model)
-            .where(model.conversation_id == conversation_id)
-            .values(conversation_id=new_id)
+            .where(model.conversation_id.in_(list(new_ids)))
+            .values(conversation_id=case(new_ids, value=model.conversation_id))
             .execution_options(synchronize_session=False)
         )
 

@@ -166,8 +166,7 @@ def unlink_conversations(session: Session, conversation_ids: Sequence[str]) -> N
     """The conversations were deleted: their figures stay, under new random ids, so
     nothing left in the statistics can be matched to the deleted conversations (whose
     ids the user, or anyone who saw them, may know)."""
-    for conversation_id in conversation_ids:
-        repository.rekey_conversation(session, conversation_id, str(uuid.uuid4()))
+    repository.rekey_conversations(session, {old: str(uuid.uuid4()) for old in conversation_ids})
 
 
 def _aware(value: datetime) -> datetime:

@@ -9,7 +9,8 @@ Create Date: 2026-11-27
 exist). Existing accounts get their skeletons here; when two existing names already look
 alike, both accounts keep working and the later one simply has no skeleton (NULL is not
 unique-checked). ``audit_log`` records staff actions; ``task_leases`` lets one process
-of many run a periodic task. The users table is rebuilt on SQLite (batch mode) to add the
+of many run a periodic task; an index finds a deleted conversation's statistics rows
+(re-keyed to random ids). The users table is rebuilt on SQLite (batch mode) to add the
 unique constraint, keeping AUTOINCREMENT.
 """
 
@@ -47,6 +48,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
         sqlite_autoincrement=True,
     )
+    # Deleting conversations re-keys their statistics rows, found by conversation id.
+    op.create_index(
+        "ix_stats_conversation_days_conversation_id",
+        "stats_conversation_days",
+        ["conversation_id"],
+    )
     op.create_table(
         "task_leases",
         sa.Column("name", sa.String(length=64), nullable=False),
@@ -76,6 +83,7 @@ def _backfill_skeletons() -> None:
 
 def downgrade() -> None:
     op.drop_table("task_leases")
+    op.drop_index("ix_stats_conversation_days_conversation_id", "stats_conversation_days")
     op.drop_table("audit_log")
     with op.batch_alter_table("users", table_kwargs=KEEP_AUTOINCREMENT) as batch:
         batch.drop_constraint(batch.f("uq_users_username_skeleton"), type_="unique")

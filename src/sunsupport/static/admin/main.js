@@ -7,11 +7,13 @@ import { clearCanned, loadCanned } from "/static/admin/canned.js";
 import { clearInbox, loadInbox, loadIntents } from "/static/admin/inbox.js";
 import { forgetStats, setDefaultPeriod, showStats } from "/static/admin/stats.js";
 import { clearMessages } from "/static/admin/report.js";
+import { clearStaff, loadStaff } from "/static/admin/staff.js";
 import { onTabShown, showTab, tabFromHash } from "/static/admin/tabs.js";
 
 onTabShown("stats", showStats);
 onTabShown("canned", loadCanned);
 onTabShown("audit", loadAudit);
+onTabShown("staff", loadStaff);
 
 async function enterAdmin() {
   setDefaultPeriod();
@@ -29,6 +31,7 @@ startAuth({
     clearInbox();
     clearCanned();
     clearAudit();
+    clearStaff();
     forgetStats();
     clearMessages();
   },

@@ -19,6 +19,7 @@ function adminError(error, action) {
   }
   if (status === 404) return "Запись не найдена — возможно, её уже удалили. Обновите список.";
   if (action === "teach" && status === 422) return "Выберите намерение из списка.";
+  if (action === "staff" && status === 422) return "Имя — одна строка видимых символов, не длиннее 64.";
   if (action === "stats" && status === 422) return "Проверьте даты: начало не позже конца, период не больше года.";
   if (status === 403) return "Только для администраторов.";
   return describeError(error, action);
