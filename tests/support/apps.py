@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sunsupport.app import create_app
+from sunsupport.chat import review
 from sunsupport.core.config import Settings
 from sunsupport.core.ratelimit import RateLimiter
 from sunsupport.models import KbExample
@@ -53,6 +54,8 @@ class AppRunner:
 async def _forget(app: FastAPI) -> None:
     """Back to the state of a new app: no rows, fresh limit counters, the file's bot."""
     await app.state.presence.settled()
+    await review.settled()  # a late review must not write into the next test's database
+    await app.state.bot_keeper.settled()
     taught = await app.state.db.read(_taught_examples)
     await reset_database(app.state.db)
     app.state.limiter = RateLimiter(app.state.settings)
