@@ -184,3 +184,21 @@ async def test_a_visitor_deletes_their_account_without_a_password(
     user = await new_user()  # a user still has to repeat the password
     refused = await client.request("DELETE", "/auth/me", headers=user["headers"])
     assert refused.status_code == 422
+
+
+async def test_a_returning_visitor_gets_a_fresh_token_for_the_same_account(
+    client: httpx.AsyncClient, new_user
+) -> None:
+    visitor = await new_visitor(client)
+    sid = await open_chat(client, visitor)
+    renewed = await client.post("/auth/visitor/renew", headers=visitor["headers"])
+    assert renewed.status_code == 200
+    body = renewed.json()
+    assert (
+        body["username"] == visitor["username"] and body["access_token"] != visitor["access_token"]
+    )
+    headers = {"Authorization": f"Bearer {body['access_token']}"}
+    assert [s["id"] for s in (await client.get("/chat/sessions", headers=headers)).json()] == [sid]
+    user = await new_user()
+    assert (await client.post("/auth/visitor/renew", headers=user["headers"])).status_code == 403
+    assert (await client.post("/auth/visitor/renew")).status_code == 401

@@ -161,7 +161,7 @@ def test_canned_reply_from_admin_in_the_console(
     expect(console.messages("operator")).to_have_text([canned], timeout=LIVE)
 
     item.get_by_test_id("canned-delete").click()
-    ui.by("dialog").get_by_test_id("confirm").click()  # deleting asks first
+    ui.by("confirm").click()  # deleting asks first (the one confirm on the page)
     expect(item).to_have_count(0)
 
 
@@ -199,10 +199,10 @@ def test_reviewing_a_confident_answer_the_user_escaped_from(
     explained = item.get_by_test_id("inbox-explain")
     expect(explained).to_contain_text("Тарифы, оплата и подписка")
     expect(explained).to_contain_text("похожие примеры «")
-    item.get_by_test_id("confirm").click()
+    item.get_by_test_id("inbox-confirm").click()
     expect(ui.by("notice")).to_contain_text("Подтверждено")
     expect(item).to_have_count(0)
     ui.by("inbox-status").select_option("confirmed")
     confirmed = ui.by("inbox-item").filter(has_text=question)
     expect(confirmed).to_have_count(1)
-    expect(confirmed.get_by_test_id("confirm")).to_have_count(0)
+    expect(confirmed.get_by_test_id("inbox-confirm")).to_have_count(0)

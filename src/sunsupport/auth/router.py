@@ -25,7 +25,7 @@ from sunsupport.core.deps import (
     SettingsDep,
     TokenDep,
 )
-from sunsupport.core.errors import error_responses
+from sunsupport.core.errors import Forbidden, error_responses
 from sunsupport.core.security import create_access_token
 from sunsupport.models import User
 
@@ -77,7 +77,23 @@ async def visitor(
     """Chat without registering (the widget): a passwordless visitor account and its
     token, valid ``VISITOR_TOKEN_EXPIRE_DAYS``."""
     await limiter.hit(limiter.visitors, f"addr:{client}", TOO_MANY_VISITORS)
-    user = await service.create_visitor(db)
+    return _visitor_token(await service.create_visitor(db), settings)
+
+
+@router.post(
+    "/visitor/renew",
+    response_model=VisitorTokenOut,
+    responses=error_responses(401, 403),
+)
+async def renew_visitor(user: CurrentUser, settings: SettingsDep) -> VisitorTokenOut:
+    """A fresh token for the calling visitor (the widget asks on each visit): a visitor
+    who comes back within ``VISITOR_TOKEN_EXPIRE_DAYS`` keeps their chats for good."""
+    if not user.is_visitor:
+        raise Forbidden("Only a visitor's token is renewed; users log in")
+    return _visitor_token(user, settings)
+
+
+def _visitor_token(user: User, settings: SettingsDep) -> VisitorTokenOut:
     token = create_access_token(
         user.id,
         settings.secret_key or "",

@@ -133,7 +133,7 @@ function actionsNode(item) {
         text: "Ответ верный",
         attrs: {
           type: "button",
-          "data-testid": "confirm",
+          "data-testid": "inbox-confirm",
           "data-action": "confirm",
           title: `Бот ответил правильно: «${item.intent_title ?? titleOf(item.intent)}»`,
         },

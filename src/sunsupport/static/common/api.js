@@ -168,6 +168,7 @@ export const api = {
   me: () => request("GET", "/auth/me"),
   updateMe: (fields) => request("PATCH", "/auth/me", { body: fields }),
   visitor: () => request("POST", "/auth/visitor", { auth: false }),
+  renewVisitor: () => request("POST", "/auth/visitor/renew"),
   // A visitor registers with its own token: the account, and its chats, become the user's.
   registerVisitor: (username, password) =>
     request("POST", "/auth/register", { body: { username, password } }),

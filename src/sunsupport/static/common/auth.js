@@ -109,7 +109,7 @@ export function startAuth({
     showLogin(message);
   };
 
-  async function enter() {
+  async function enter({ fresh = false } = {}) {
     const me = await api.me();
     if (roles && !roles.includes(me.role)) {
       onLeave();
@@ -119,6 +119,13 @@ export function startAuth({
     }
     user = me;
     dom.userName.textContent = me.display_name || me.username;
+    if (visitor && me.role === "visitor" && !fresh) {
+      // Each visit renews the visitor's token: someone who comes back keeps their chats.
+      api
+        .renewVisitor()
+        .then(({ access_token: token }) => tokenStore.set(token))
+        .catch(() => {}); // the current token still works
+    }
     setError(null);
     showView("main");
     await onEnter(me);
@@ -135,7 +142,7 @@ export function startAuth({
     try {
       const { access_token: token } = await api.visitor();
       tokenStore.set(token);
-      await enter();
+      await enter({ fresh: true });
     } catch (error) {
       showView("main");
       report(error, "sessions");
