@@ -275,8 +275,11 @@ async def accounts(base_url: str, count: int, users: int = 20) -> list[Account]:
 
 def post_message(users: list[Account], texts: list[str]) -> Request:
     async def send(http: aiohttp.ClientSession, n: int) -> int:
-        user = users[n % len(users)]
-        body = {"session_id": user.session_id, "text": texts[n % len(texts)]}
+        # Each user goes through the texts in turn, as a person asks one thing after
+        # another (the same text over and over is a rephrasing, which the bot reviews).
+        turn, who = divmod(n, len(users))
+        user = users[who]
+        body = {"session_id": user.session_id, "text": texts[(turn + who) % len(texts)]}
         async with http.post("/chat/message", json=body, headers=user.headers) as response:
             await response.read()
             return response.status

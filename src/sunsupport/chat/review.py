@@ -6,8 +6,9 @@ human (``asked_human``) or asks the same thing again (``rephrased``: the same in
 again, or a message much like the earlier question). A 👎 already sends its answer to
 the inbox, and a small random share of confident answers is sampled when stored.
 
-This runs after the turn is committed and answered, in a background task: one small
-read of the conversation's last messages, and a write only when something is found.
+The conversation's last answers are read together with the conversation before the turn
+(no read of its own); the check runs once the turn is committed, and only a finding is
+written, in a background task.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from sunsupport.bot import FALLBACK
 from sunsupport.bot.normalize import normalize
-from sunsupport.chat import repository
 from sunsupport.core.uow import Database
 from sunsupport.knowledge import service as knowledge
 from sunsupport.models import InboxReason, Message
@@ -31,6 +31,11 @@ LOOKBACK_ANSWERS = 2
 """Answers "within two turns" of the message that tells on them."""
 SIMILAR = 80
 """rapidfuzz ``token_set_ratio`` (0–100) above which a message repeats an earlier one."""
+
+Exchange = tuple[Message | None, Message]
+"""An answer and the user message it answered (None when there is none)."""
+Suspect = tuple[InboxReason, Message | None, Message]
+"""An answer in doubt: why, the question and the answer."""
 
 _pending: set[asyncio.Task[None]] = set()
 
@@ -58,9 +63,15 @@ class ReviewRules:
     """Whether asking an intent again is normal (a skill: sunrise in another city)."""
 
 
-def after_turn(db: Database, facts: TurnFacts, rules: ReviewRules) -> None:
-    """Look back at the earlier answers in the background (the turn is committed)."""
-    task = asyncio.get_running_loop().create_task(_review(db, facts, rules))
+def after_turn(
+    db: Database, facts: TurnFacts, earlier: Sequence[Exchange], rules: ReviewRules
+) -> None:
+    """Look back at the earlier answers (read with the conversation before the turn);
+    what casts doubt on them is recorded in the background (the turn is committed)."""
+    found = suspects(facts, earlier, rules)
+    if not found:
+        return
+    task = asyncio.get_running_loop().create_task(_review(db, facts, found))
     _pending.add(task)
     task.add_done_callback(_pending.discard)
 
@@ -71,21 +82,14 @@ async def settled() -> None:
         await asyncio.gather(*list(_pending), return_exceptions=True)
 
 
-async def _review(db: Database, facts: TurnFacts, rules: ReviewRules) -> None:
+async def _review(db: Database, facts: TurnFacts, found: list[Suspect]) -> None:
     try:
-        earlier = await db.read(
-            repository.recent_exchanges, facts.session_id, facts.message_id, LOOKBACK_ANSWERS
-        )
-        found = suspects(facts, earlier, rules)
-        if found:
-            await db.write(_record, found)
+        await db.write(_record, found)
     except Exception:  # a review is best effort; the conversation went on regardless
         logger.exception("reviewing the answers before message {} failed", facts.message_id)
 
 
-def suspects(
-    facts: TurnFacts, earlier: Sequence[tuple[Message | None, Message]], rules: ReviewRules
-) -> list[tuple[InboxReason, Message | None, Message]]:
+def suspects(facts: TurnFacts, earlier: Sequence[Exchange], rules: ReviewRules) -> list[Suspect]:
     """The earlier confident answers this turn casts doubt on, with the reason.
     ``earlier``: (question, answer) pairs, newest first."""
     confident = [
@@ -102,7 +106,7 @@ def suspects(
         question, answer = confident[0]
         return [(InboxReason.ASKED_HUMAN, question, answer)]
     said = normalize(facts.text)
-    found: list[tuple[InboxReason, Message | None, Message]] = []
+    found: list[Suspect] = []
     for question, answer in confident:
         same_intent = (
             facts.intent is not None
@@ -119,7 +123,7 @@ def suspects(
     return found
 
 
-def _record(session: Session, found: list[tuple[InboxReason, Message | None, Message]]) -> None:
+def _record(session: Session, found: list[Suspect]) -> None:
     for reason, question, answer in found:
         knowledge.record_review(
             session,

@@ -91,23 +91,37 @@ async def post_user_message(
     """Store the user's message and, while the bot has the conversation, its answer."""
     async with _turns.turn(session_id):
         for attempt in range(MAX_ATTEMPTS):
-            chat = await db.read(conversation_snapshot, user, session_id)
+            chat, earlier = await db.read(_snapshot_with_recent, user, session_id)
             turn = await _think(db, bot, chat, text, policy)
             try:
                 posted = await db.write(_store, turn)
             except StaleConversation:
                 await asyncio.sleep(random.uniform(0, 0.002 * (attempt + 1)))  # noqa: S311
                 continue
-            if posted.reply is not None:
-                _review_earlier_answers(db, bot, posted, bool(turn.handoff), policy)
+            if posted.reply is not None and earlier:
+                _review_earlier_answers(db, bot, posted, earlier, bool(turn.handoff), policy)
             return posted
     raise Conflict("The conversation changed while answering; send the message again")
 
 
+def _snapshot_with_recent(
+    session: Session, user: User, session_id: str
+) -> tuple[ChatSession, list[review.Exchange]]:
+    """The conversation and its last answers (for the review), in one read."""
+    chat = conversation_snapshot(session, user, session_id)
+    return chat, repository.recent_exchanges(session, chat.id, None, review.LOOKBACK_ANSWERS)
+
+
 def _review_earlier_answers(
-    db: Database, bot: BotRunner, posted: PostedMessage, handoff: bool, policy: ChatPolicy
+    db: Database,
+    bot: BotRunner,
+    posted: PostedMessage,
+    earlier: list[review.Exchange],
+    handoff: bool,
+    policy: ChatPolicy,
 ) -> None:
-    """Did this turn show that an earlier confident answer was wrong? (In the background.)"""
+    """Did this turn show that an earlier confident answer was wrong? (Checked at once on
+    what was read before the turn; only a finding is written, in the background.)"""
     knows = bot.keeper.bot
     facts = review.TurnFacts(
         session_id=posted.message.session_id,
@@ -121,7 +135,7 @@ def _review_earlier_answers(
         reviewable=lambda intent: intent != HANDOFF_INTENT and not knows.is_smalltalk(intent),
         repeatable=knows.has_skill,
     )
-    review.after_turn(db, facts, rules)
+    review.after_turn(db, facts, earlier, rules)
 
 
 async def _think(
