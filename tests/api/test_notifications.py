@@ -19,7 +19,7 @@ from sunsupport.models import Notification, User
 from sunsupport.notify.mailer import SmtpSender
 from sunsupport.notify.worker import BATCH_WINDOW, MailWorker
 from tests.support.api import make_staff, new_visitor, open_chat, say
-from tests.support.mail import Inbox, body_of, smtp_server
+from tests.support.mail import Inbox, body_of, link_in, smtp_server
 from tests.support.servers import free_port
 
 BASE = "https://support.example.com"
@@ -105,7 +105,13 @@ async def test_replies_to_an_away_owner_make_one_email_with_the_texts_and_a_link
     assert email["To"] == "ivan@example.com" and email["From"] == "support@example.com"
     text = body_of(email)
     assert "Солнце взойдёт в 8:14." in text and "И возьмите очки." in text
-    assert f"{BASE}/?session={sid}" in text
+    link = link_in(email)
+    assert (link.page, link.session) == (f"{BASE}/", sid)
+    # the key signs the user in (another device, no password typed)
+    signed_in = await client.post("/auth/email-link", json={"key": link.key})
+    assert signed_in.status_code == 200, signed_in.text
+    headers = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+    assert (await client.get("/auth/me", headers=headers)).json()["id"] == user["id"]
     assert await outbox(app) == [("sent", 0), ("sent", 0)]
 
     # within ten minutes of that email, the next reply waits to be gathered with others
@@ -174,7 +180,14 @@ async def test_an_owner_with_the_page_open_gets_no_email_until_they_leave(
     await app.state.db.write(gone)
     assert await worker.run_once() == 1
     email = inbox.wait_for(before + 1)[before]
-    assert f"{BASE}/widget?session={sid}" in body_of(email)  # visitors go back to the widget
+    link = link_in(email)
+    assert (link.page, link.session) == (f"{BASE}/widget", sid)  # visitors go back to the widget
+    # ... where the key makes the page that same visitor, with the conversation
+    signed_in = await client.post("/auth/email-link", json={"key": link.key})
+    assert signed_in.status_code == 200, signed_in.text
+    headers = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+    history = await client.get(f"/chat/history/{sid}", headers=headers)
+    assert history.status_code == 200 and "Вы здесь?" in history.text
 
 
 async def test_a_failed_send_is_retried_later_and_then_sent(

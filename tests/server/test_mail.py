@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.support.live import create_staff, login, new_user, open_socket
-from tests.support.mail import Inbox, body_of, smtp_server
+from tests.support.mail import Inbox, body_of, link_in, smtp_server
 from tests.support.postgres import fresh_database
 from tests.support.servers import RunningServer, start_server, stop_server
 
@@ -72,8 +72,18 @@ async def test_a_restart_between_the_reply_and_the_email_loses_nothing(tmp_path:
         try:
             (email,) = inbox.wait_for(1)
             assert email["To"] == "a@example.com"
-            text = body_of(email)
-            assert "Ответ перед перезапуском" in text and f"{BASE}/?session={sid}" in text
+            assert "Ответ перед перезапуском" in body_of(email)
+            link = link_in(email)
+            assert (link.page, link.session) == (f"{BASE}/", sid)
+            async with httpx.AsyncClient(base_url=server.base_url, timeout=15) as http:
+                # the key, made before the restart, still signs the reader in
+                signed_in = await http.post("/auth/email-link", json={"key": link.key})
+                assert signed_in.status_code == 200, signed_in.text
+                token = signed_in.json()["access_token"]
+                history = await http.get(
+                    f"/chat/history/{sid}", headers={"Authorization": f"Bearer {token}"}
+                )
+                assert "Ответ перед перезапуском" in history.text
             assert len(inbox.quiet_for(1.0)) == 1
         finally:
             stop_server(server)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from email.message import EmailMessage
+from urllib.parse import parse_qs, urlsplit
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -68,3 +71,28 @@ def smtp_server() -> Iterator[Inbox]:
         yield inbox
     finally:
         controller.stop()
+
+
+@dataclass(frozen=True)
+class EmailLink:
+    """The "continue the conversation" link of a reply email, taken apart."""
+
+    url: str
+    page: str
+    """The address up to the query: ``https://host/`` or ``https://host/widget``."""
+    session: str
+    key: str
+
+
+def link_in(message: EmailMessage) -> EmailLink:
+    found = re.search(r"Продолжить разговор: (\S+)", body_of(message))
+    assert found, "the email has no link back to the conversation"
+    url = found.group(1)
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    return EmailLink(
+        url=url,
+        page=f"{parts.scheme}://{parts.netloc}{parts.path}",
+        session=query["session"][0],
+        key=query["key"][0],
+    )

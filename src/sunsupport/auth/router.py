@@ -5,10 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from sunsupport.auth import credentials, service
+from sunsupport.auth import credentials, email_link, service
 from sunsupport.auth.deps import AddressTurn, CurrentUser, LoginGates, optional_claims
 from sunsupport.auth.schemas import (
     Credentials,
+    EmailLinkIn,
     LoginIn,
     MeOut,
     PasswordChangeIn,
@@ -143,6 +144,28 @@ async def token(
         db, passwords, limiter, gates, form.username, form.password, client
     )
     return TokenOut(access_token=_token_for(user.id, settings, user.token_version))
+
+
+@router.post(
+    "/email-link",
+    response_model=TokenOut,
+    responses=error_responses(401, 413, 422, 429),
+    dependencies=[AddressTurn],
+)
+async def redeem_email_link(
+    body: EmailLinkIn,
+    db: DatabaseDep,
+    settings: SettingsDep,
+    limiter: LimiterDep,
+    client: ClientAddress,
+) -> TokenOut:
+    """Sign in from a reply email's link: its ``key`` (valid ``EMAIL_LINK_EXPIRE_DAYS``)
+    for a token of the account the email went to (a visitor's token for a visitor). A
+    bad, expired or revoked key (sign out everywhere, a new password, a deleted account)
+    is 401; failures count with failed logins per address. The key is good for nothing
+    else: sent as a bearer token it is 401."""
+    token = await email_link.redeem(db, settings, limiter, body.key, client)
+    return TokenOut(access_token=token)
 
 
 @router.get("/me", response_model=MeOut, responses=error_responses(401, 429))

@@ -60,6 +60,14 @@ class PasswordConfirmIn(BaseModel):
     password: Annotated[CleanStr, Field(min_length=1, max_length=MAX_LENGTH)] | None = None
 
 
+class EmailLinkIn(BaseModel):
+    """The sign-in key from a reply email's link (its ``key`` parameter)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: Annotated[str, Field(min_length=1, max_length=2048)]
+
+
 class LoginIn(BaseModel):
     """Login accepts any string lengths: a wrong guess is a 401, not a hint about the rules."""
 

@@ -87,6 +87,8 @@ class Settings(BaseSettings):
 
     visitor_token_expire_days: int = Field(default=30, ge=1, le=366)
     """A visitor's token lifetime: the widget remembers the visitor this long."""
+    email_link_expire_days: int = Field(default=7, ge=1, le=90)
+    """How long the sign-in key in a reply email's link works (``POST /auth/email-link``)."""
     widget_allowed_origins: str = ""
     """Sites that may embed ``/widget`` (comma-separated origins, ``https://shop.example``);
     the service's own pages always may."""

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 import jwt
 from pwdlib import PasswordHash
@@ -120,18 +120,79 @@ def _verified(token: str, secret: str) -> TokenClaims:
         claims = jwt.decode(
             token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "iat"]}
         )
-        user_id = int(claims["sub"])
-        if not 0 < user_id < MAX_ID:
-            raise ValueError("sub out of range")
-        expires_at = datetime.fromtimestamp(claims["exp"], UTC)
-        token_version = claims.get("tv", 0)
-        if not isinstance(token_version, int) or not 0 <= token_version < MAX_ID:
-            raise ValueError("tv out of range")
+        if "purpose" in claims:  # a key made for one thing (an email link), not a token
+            raise ValueError("not an access token")
+        return _claims(claims)
     except (jwt.PyJWTError, ValueError, TypeError, OverflowError, OSError) as exc:
         raise InvalidToken(str(exc)) from exc
+
+
+def _claims(claims: dict[str, Any]) -> TokenClaims:
+    user_id = int(claims["sub"])
+    if not 0 < user_id < MAX_ID:
+        raise ValueError("sub out of range")
+    expires_at = datetime.fromtimestamp(claims["exp"], UTC)
+    token_version = claims.get("tv", 0)
+    if not isinstance(token_version, int) or not 0 <= token_version < MAX_ID:
+        raise ValueError("tv out of range")
     return TokenClaims(
         user_id=user_id,
         expires_at=expires_at,
         token_version=token_version,
         visitor=claims.get("kind") == VISITOR_KIND,
     )
+
+
+EMAIL_LINK_PURPOSE = "email-link"
+
+
+@dataclass(frozen=True, slots=True)
+class EmailLinkClaims:
+    """A reply email's sign-in key: whose it is (as an access token's claims would say)
+    and the conversation the email is about."""
+
+    account: TokenClaims
+    session_id: str
+
+
+def create_email_link_key(
+    user_id: int,
+    secret: str,
+    expire_days: int,
+    token_version: int,
+    session_id: str,
+    *,
+    visitor: bool = False,
+) -> str:
+    """A key for the link in a reply email: exchanged once the link is opened
+    (``POST /auth/email-link``) for a token of the account. It carries a ``purpose``, so
+    it is refused everywhere a token is expected, and the account's token version, so
+    "sign out everywhere" and a password change revoke it like any token."""
+    now = utcnow()
+    claims: dict[str, object] = {
+        "purpose": EMAIL_LINK_PURPOSE,
+        "sub": str(user_id),
+        "tv": token_version,
+        "sid": session_id,
+        "iat": now,
+        "exp": now + timedelta(days=expire_days),
+    }
+    if visitor:
+        claims["kind"] = VISITOR_KIND
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def decode_email_link_key(key: str, secret: str) -> EmailLinkClaims:
+    """The key's claims if it is a good, unexpired email-link key, else :class:`InvalidToken`."""
+    try:
+        claims = jwt.decode(
+            key,
+            secret,
+            algorithms=[ALGORITHM],
+            options={"require": ["exp", "sub", "iat", "purpose", "sid"]},
+        )
+        if claims["purpose"] != EMAIL_LINK_PURPOSE or not isinstance(claims["sid"], str):
+            raise ValueError("not an email-link key")
+        return EmailLinkClaims(account=_claims(claims), session_id=claims["sid"])
+    except (jwt.PyJWTError, ValueError, TypeError, OverflowError, OSError) as exc:
+        raise InvalidToken(str(exc)) from exc

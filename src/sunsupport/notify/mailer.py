@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
-from urllib.parse import quote
+from urllib.parse import urlencode
 
 import aiosmtplib
 
@@ -35,11 +35,14 @@ class ReplyDigest:
     link: str
 
 
-def conversation_link(base_url: str, session_id: str, *, visitor: bool) -> str:
+def conversation_link(base_url: str, session_id: str, key: str, *, visitor: bool) -> str:
     """Back to the conversation: the chat page for users, the widget page for visitors
-    (who have no password to sign in with)."""
+    (who have no password to sign in with). ``key`` signs the reader in: a visitor's
+    token stays in the storage of the site that embeds the widget, which the widget
+    page opened from an email cannot read."""
     page = "/widget" if visitor else "/"
-    return f"{base_url.rstrip('/')}{page}?session={quote(session_id)}"
+    query = urlencode({"session": session_id, "key": key})
+    return f"{base_url.rstrip('/')}{page}?{query}"
 
 
 def compose(digest: ReplyDigest, sender: str) -> EmailMessage:

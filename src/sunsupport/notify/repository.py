@@ -23,6 +23,7 @@ class Recipient:
     email: str | None
     live_until: datetime | None
     visitor: bool
+    token_version: int
 
 
 def add(
@@ -90,13 +91,24 @@ def claim(
 def recipient(session: Session, user_id: int) -> Recipient | None:
     row = session.execute(
         select(
-            User.id, User.username, User.display_name, User.email, User.live_until, User.role
+            User.id,
+            User.username,
+            User.display_name,
+            User.email,
+            User.live_until,
+            User.role,
+            User.token_version,
         ).where(User.id == user_id)
     ).first()
     if row is None:
         return None
     return Recipient(
-        row.id, row.display_name or row.username, row.email, row.live_until, row.role == "visitor"
+        row.id,
+        row.display_name or row.username,
+        row.email,
+        row.live_until,
+        row.role == "visitor",
+        row.token_version,
     )
 
 

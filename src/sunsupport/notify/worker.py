@@ -21,11 +21,13 @@ from sqlalchemy.orm import Session
 
 from sunsupport.core import metrics
 from sunsupport.core.config import Settings
+from sunsupport.core.security import create_email_link_key
 from sunsupport.core.timeutil import utcnow
 from sunsupport.core.uow import Database
 from sunsupport.models import Notification, NotificationStatus
 from sunsupport.notify import repository
 from sunsupport.notify.mailer import Reply, ReplyDigest, compose, conversation_link
+from sunsupport.notify.repository import Recipient
 from sunsupport.notify.service import LIVE_TTL
 
 BATCH_WINDOW = timedelta(minutes=10)
@@ -155,9 +157,26 @@ class MailWorker:
             name=owner.name,
             title=repository.conversation_title(session, session_id),
             replies=[Reply(m.text, m.sent_at) for m in messages],
-            link=conversation_link(self._settings.base_url, session_id, visitor=owner.visitor),
+            link=conversation_link(
+                self._settings.base_url,
+                session_id,
+                self._key(owner, session_id),
+                visitor=owner.visitor,
+            ),
         )
         return plan
+
+    def _key(self, owner: Recipient, session_id: str) -> str:
+        """The link's sign-in key, for users too: one kind of link, and a user reading
+        the email on another device is signed in as well."""
+        return create_email_link_key(
+            owner.user_id,
+            self._settings.secret_key or "",
+            self._settings.email_link_expire_days,
+            owner.token_version,
+            session_id,
+            visitor=owner.visitor,
+        )
 
 
 @dataclass
