@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
+from sunsupport.core.security import create_email_link_key
 from tests.support.browser import UI, api_call, post_json, seed_token, watch_page
 from tests.support.live import create_staff
 from tests.support.servers import RunningServer, free_port, start_server, stop_server
@@ -236,3 +238,38 @@ def test_on_a_phone_the_widget_fills_the_screen_and_works_by_keyboard(
     expect(frame_element).to_be_hidden()
     expect(launcher).to_be_focused()
     assert seen.page_errors == [] and seen.csp_errors == []
+
+
+def test_the_link_in_a_reply_email_brings_a_visitor_back_to_the_conversation(
+    setup: tuple[RunningServer, Site, Site], tab
+) -> None:
+    """The widget's storage belongs to the site that embedded it: opened from an email,
+    /widget knows nobody. The link's key signs the visitor in there."""
+    service, _, _ = setup
+    visitor = post_json(f"{service.base_url}/auth/visitor", {})
+    token = visitor["access_token"]
+    sid = api_call(service.base_url, "POST", "/chat/session", token)["id"]  # type: ignore[index]
+    message = {"session_id": sid, "text": "позовите оператора"}
+    api_call(service.base_url, "POST", "/chat/message", token, message)
+    operator = post_json(f"{service.base_url}/auth/login", create_staff(service))["access_token"]
+    api_call(service.base_url, "POST", f"/operator/sessions/{sid}/claim", operator)
+    reply = {"text": "Солнце взойдёт в 8:14."}
+    api_call(service.base_url, "POST", f"/operator/sessions/{sid}/message", operator, reply)
+    user_id = api_call(service.base_url, "GET", "/auth/me", token)["id"]  # type: ignore[index]
+    key = create_email_link_key(user_id, service.env["SECRET_KEY"], 7, 0, sid, visitor=True)
+
+    back = tab()  # another browser: nothing stored
+    back.page.goto(f"{service.base_url}/widget?{urlencode({'session': sid, 'key': key})}")
+    expect(back.by("message").filter(has_text="Солнце взойдёт в 8:14.")).to_be_visible()
+    expect(back.page.locator("#user-name")).to_have_text(visitor["display_name"])
+    assert "key=" not in back.page.url and f"session={sid}" in back.page.url
+
+    # A key that does not work: a new visitor (or the login form on /), and a word why.
+    stale = tab()
+    stale.page.goto(f"{service.base_url}/widget?session={sid}&key=stale")
+    expect(stale.by("chat-input")).to_be_visible()
+    expect(stale.page.locator("#error")).to_contain_text("Ссылка из письма устарела")
+    expect(stale.by("message")).to_have_count(0)
+    stale.page.goto(f"{service.base_url}/?session={sid}&key=stale")
+    expect(stale.by("login-username")).to_be_visible()
+    expect(stale.page.locator("#error")).to_contain_text("Ссылка из письма устарела")

@@ -169,6 +169,8 @@ export const api = {
   updateMe: (fields) => request("PATCH", "/auth/me", { body: fields }),
   visitor: () => request("POST", "/auth/visitor", { auth: false }),
   renewVisitor: () => request("POST", "/auth/visitor/renew"),
+  // A reply email's link: its one key for a token of the account the email went to.
+  emailLink: (key) => request("POST", "/auth/email-link", { body: { key }, auth: false }),
   // A visitor registers with its own token: the account, and its chats, become the user's.
   registerVisitor: (username, password) =>
     request("POST", "/auth/register", { body: { username, password } }),

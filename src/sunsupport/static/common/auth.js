@@ -11,6 +11,29 @@ import { report, setError, unauthorizedText, validateCredentials } from "/static
 import { $ } from "/static/common/ui.js";
 
 const VISITOR_TOKEN_KEY = "sunsupport.visitorToken";
+const LINK_FAILED = {
+  user: "Ссылка из письма устарела или больше не действует. Войдите, чтобы продолжить разговор.",
+  visitor: "Ссылка из письма устарела или больше не действует. Можно написать нам снова здесь.",
+};
+
+/** A reply email's link (`?key=…&session=…`) signs its reader in: the key is exchanged for
+ * a token of the account the email went to, kept under this page's storage key (the
+ * widget's own storage, in a frame, is another site's and is not there). The key leaves the
+ * address bar at once. Returns null, or the notice to show when the key did not work. */
+async function redeemEmailLink(visitor) {
+  const url = new URL(window.location.href);
+  const key = url.searchParams.get("key");
+  if (key === null) return null;
+  url.searchParams.delete("key");
+  history.replaceState(history.state, "", `${url.pathname}${url.search}${url.hash}`);
+  try {
+    const { access_token: token } = await api.emailLink(key);
+    tokenStore.set(token);
+    return null;
+  } catch {
+    return visitor ? LINK_FAILED.visitor : LINK_FAILED.user;
+  }
+}
 
 let view = "loading";
 let user = null;
@@ -90,7 +113,7 @@ export function startAuth({
     dom.userName.textContent = "";
     onLeave();
     if (visitor) {
-      becomeVisitor();
+      becomeVisitor(message);
       return;
     }
     showView("login");
@@ -137,12 +160,13 @@ export function startAuth({
     dom.loginForm.classList.toggle("is-busy", value);
   }
 
-  /** The widget: a new visitor account, remembered, then the chat. */
-  async function becomeVisitor() {
+  /** The widget: a new visitor account, remembered, then the chat (and `notice`). */
+  async function becomeVisitor(notice = null) {
     try {
       const { access_token: token } = await api.visitor();
       tokenStore.set(token);
       await enter({ fresh: true });
+      if (notice) setError(notice);
     } catch (error) {
       showView("main");
       report(error, "sessions");
@@ -189,12 +213,14 @@ export function startAuth({
   $("denied-logout")?.addEventListener("click", logout);
 
   (async () => {
+    const notice = await redeemEmailLink(visitor);
     if (!tokenStore.get()) {
-      showLogin(null); // the widget becomes a visitor instead
+      showLogin(notice); // the widget becomes a visitor instead
       return;
     }
     try {
       await enter();
+      if (notice) setError(notice);
     } catch (error) {
       if (error?.handled) return; // onUnauthorized showed the login form
       showLogin(null);
