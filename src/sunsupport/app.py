@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from functools import partial
 
 from fastapi import FastAPI
 from loguru import logger
@@ -50,7 +51,7 @@ from sunsupport.notify.worker import MailWorker
 from sunsupport.operator.router import router as operator_router
 from sunsupport.operator.tasks import refresh_queue_gauge
 from sunsupport.operator.ws import router as staff_socket_router
-from sunsupport.privacy import retention
+from sunsupport.privacy import idle_visitors, retention
 from sunsupport.privacy.router import router as privacy_router
 from sunsupport.stats.router import router as stats_router
 
@@ -91,6 +92,8 @@ def create_app(
         ]
         if settings.retention_days is not None:
             tasks.append(asyncio.create_task(retention.run_daily(db, settings.retention_days)))
+        forget_visitors = partial(idle_visitors.forget, db, settings.visitor_token_expire_days)
+        tasks.append(asyncio.create_task(retention.daily(db, idle_visitors.TASK, forget_visitors)))
         if settings.mail_on:  # every process runs one: they share the outbox safely
             worker = MailWorker(db, settings, SmtpSender(settings))
             tasks.append(asyncio.create_task(worker.run()))

@@ -27,6 +27,7 @@ class Action(StrEnum):
     CANNED_UPDATED = "canned.updated"
     CANNED_DELETED = "canned.deleted"
     PURGED = "retention.purged"
+    VISITORS_FORGOTTEN = "retention.visitors_forgotten"
 
 
 class Actor(Protocol):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -77,19 +78,29 @@ def _purge_batch(session: Session, report: PurgeReport, trigger: str) -> tuple[P
 
 
 async def run_daily(db: Database, days: int) -> None:
-    """The purge inside ``serve``: checked every few minutes in every process, run by the
-    one that claims the day's lease. Failures are logged and retried at the next check."""
+    """The purge inside ``serve`` (see :func:`daily`)."""
+
+    async def job() -> None:
+        report = await purge(db, days, trigger="schedule")
+        logger.info(
+            "retention: purged {} conversations, {} messages older than {} days",
+            report.conversations,
+            report.messages,
+            days,
+        )
+
+    await daily(db, TASK, job)
+
+
+async def daily(db: Database, task: str, job: Callable[[], Awaitable[object]]) -> None:
+    """Run ``job`` once a day in one process of many: checked every few minutes in every
+    process, run by the one that claims the day's lease. Failures are logged and retried
+    at the next check."""
     holder = f"{socket.gethostname()}:{os.getpid()}"
     while True:
         try:
-            if await db.write(leases.claim, TASK, utcnow(), EVERY, holder):
-                report = await purge(db, days, trigger="schedule")
-                logger.info(
-                    "retention: purged {} conversations, {} messages older than {} days",
-                    report.conversations,
-                    report.messages,
-                    days,
-                )
+            if await db.write(leases.claim, task, utcnow(), EVERY, holder):
+                await job()
         except Exception as exc:
-            logger.warning("retention purge failed: {}: {}", type(exc).__name__, str(exc)[:200])
+            logger.warning("{} failed: {}: {}", task, type(exc).__name__, str(exc)[:200])
         await asyncio.sleep(CHECK_SECONDS)

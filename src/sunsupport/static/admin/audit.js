@@ -19,6 +19,7 @@ const ACTIONS = {
   "canned.updated": "Шаблон изменён",
   "canned.deleted": "Шаблон удалён",
   "retention.purged": "Очистка по сроку хранения",
+  "retention.visitors_forgotten": "Удалены неактивные гости",
 };
 
 const DETAILS = {
@@ -36,6 +37,7 @@ const DETAILS = {
   messages: "сообщений",
   inbox_items: "записей «Не понял»",
   trigger: "запуск",
+  accounts: "аккаунтов",
 };
 
 const dom = {
