@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from sunsupport.core.config import ConfigError, get_settings
+from sunsupport.core.config import ConfigError, Settings, get_settings
 
 if TYPE_CHECKING:
     from sunsupport.core.uow import Database
@@ -47,6 +47,7 @@ def serve(host: str | None, port: int | None, workers: int, reload: bool) -> Non
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
     make_private(settings)
+    _require_migrated(settings)
     if workers > 1:
         _prepare_multiprocess_metrics()
     uvicorn.run(
@@ -83,6 +84,20 @@ def _prepare_multiprocess_metrics() -> None:
         os.makedirs(directory, exist_ok=True)
     else:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="sunsupport-metrics-")
+
+
+def _require_migrated(settings: Settings) -> None:
+    """Refuse to start on a database the migrations have not reached: say what to run
+    instead of failing on the first missing table."""
+    from sunsupport.core.migrate import unapplied
+
+    behind = unapplied(settings)
+    if behind is not None:
+        current, head = behind
+        raise click.ClickException(
+            f"the database is at revision {current or 'none'} and this version needs {head}: "
+            "run `sunsupport migrate` first (`make run` does it for you)"
+        )
 
 
 @main.command()

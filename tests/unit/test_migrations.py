@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
 from sunsupport.core.db import Base
-from sunsupport.core.migrate import downgrade, upgrade
+from sunsupport.core.migrate import downgrade, unapplied, upgrade
 from tests.support.settings import make_settings, sqlite_url
 
 
@@ -205,3 +205,23 @@ def test_bot_review_migration_widens_the_inbox_and_narrows_it_back(tmp_path: Pat
         ("старое", "fallback", "resolved")
     ]
     db.close()
+
+
+def test_serve_refuses_a_database_the_migrations_have_not_reached(tmp_path: Path) -> None:
+    settings = make_settings(sqlite_url(tmp_path / "behind.db"), tmp_path / "logs")
+    current, head = unapplied(settings) or (None, None)
+    assert current is None and head
+    upgrade(settings)
+    assert unapplied(settings) is None
+    env = {"DATABASE_URL": sqlite_url(tmp_path / "never.db"), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-m", "sunsupport", "serve", "--port", "1"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "run `sunsupport migrate` first" in result.stderr
