@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
@@ -63,6 +64,33 @@ async def socket_user(websocket: WebSocket, token: str | None) -> tuple[User, da
     except Unauthorized:
         await socket.close(websocket, socket.NOT_AUTHENTICATED, "Not authenticated")
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class SocketCaller:
+    """Who opened a live connection, until when its token holds, and its hello frame."""
+
+    user: User
+    expires_at: datetime
+    hello: socket.Hello
+
+
+async def admit_socket(websocket: WebSocket) -> SocketCaller | None:
+    """The first steps of every live socket: a place among the connections being set up
+    (else 1013), accepting, the hello frame and its token's user (else 4401). None when
+    the socket was closed."""
+    admission: socket.Admission = websocket.app.state.socket_admission
+    with admission.hold("pending") as room:
+        if not room:
+            await socket.close(websocket, socket.TRY_LATER, "Too many connections; retry")
+            return None
+        await websocket.accept()
+        hello = await socket.receive_hello(websocket)
+        authenticated = await socket_user(websocket, hello.token)
+    if authenticated is None:
+        return None
+    user, expires_at = authenticated
+    return SocketCaller(user, expires_at, hello)
 
 
 def optional_claims(connection: HTTPConnection, token: str | None) -> TokenClaims | None:

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket
 
 from sunsupport.auth import service as accounts
-from sunsupport.auth.deps import socket_user
+from sunsupport.auth.deps import admit_socket
 from sunsupport.chat import events, service
 from sunsupport.chat.events import HUMAN_STATUSES
 from sunsupport.core.errors import Forbidden, NotFound
@@ -35,20 +35,14 @@ TYPING_EVERY_SECONDS = 1.5
 @router.websocket("/ws/chat/{session_id}")
 @socket.ends_quietly_on_disconnect
 async def chat_socket(websocket: WebSocket, session_id: str) -> None:
-    admission: socket.Admission = websocket.app.state.socket_admission
-    with admission.hold("pending") as room:
-        if not room:
-            await socket.close(websocket, socket.TRY_LATER, "Too many connections; retry")
-            return
-        await websocket.accept()
-        hello = await socket.receive_hello(websocket)
-        authenticated = await socket_user(websocket, hello.token)
-    if authenticated is None:
+    caller = await admit_socket(websocket)
+    if caller is None:
         return
-    user, expires_at = authenticated
+    user, expires_at = caller.user, caller.expires_at
     if not SESSION_ID.match(session_id):
         await socket.close(websocket, socket.NOT_FOUND, "Chat session not found")
         return
+    admission: socket.Admission = websocket.app.state.socket_admission
     address = websocket.client.host if websocket.client else "unknown"
     with (
         admission.hold("user", str(user.id)) as per_user,
@@ -57,7 +51,7 @@ async def chat_socket(websocket: WebSocket, session_id: str) -> None:
         if not (per_user and per_address):
             await socket.close(websocket, socket.POLICY, "Too many connections")
             return
-        await _serve(websocket, user, expires_at, session_id, hello.after_id)
+        await _serve(websocket, user, expires_at, session_id, caller.hello.after_id)
 
 
 async def _serve(

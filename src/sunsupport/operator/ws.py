@@ -13,7 +13,7 @@ from fastapi import APIRouter, WebSocket
 from sqlalchemy.orm import Session
 
 from sunsupport.auth import service as accounts
-from sunsupport.auth.deps import socket_user
+from sunsupport.auth.deps import admit_socket
 from sunsupport.chat import events
 from sunsupport.chat import service as chats
 from sunsupport.core.uow import Database
@@ -32,25 +32,18 @@ TYPING_EVERY_SECONDS = 1.5
 @router.websocket("/ws/staff")
 @socket.ends_quietly_on_disconnect
 async def staff_socket(websocket: WebSocket) -> None:
-    admission: socket.Admission = websocket.app.state.socket_admission
-    with admission.hold("pending") as room:
-        if not room:
-            await socket.close(websocket, socket.TRY_LATER, "Too many connections; retry")
-            return
-        await websocket.accept()
-        hello = await socket.receive_hello(websocket)
-        authenticated = await socket_user(websocket, hello.token)
-    if authenticated is None:
+    caller = await admit_socket(websocket)
+    if caller is None:
         return
-    user, expires_at = authenticated
-    if not user.is_staff:
+    if not caller.user.is_staff:
         await socket.close(websocket, socket.FORBIDDEN, "Operators only")
         return
-    with admission.hold("user", str(user.id)) as room:
+    admission: socket.Admission = websocket.app.state.socket_admission
+    with admission.hold("user", str(caller.user.id)) as room:
         if not room:
             await socket.close(websocket, socket.POLICY, "Too many connections")
             return
-        await _serve(websocket, user, expires_at, hello.after_id)
+        await _serve(websocket, caller.user, caller.expires_at, caller.hello.after_id)
 
 
 async def _serve(websocket: WebSocket, user: User, expires_at: datetime, after_id: int) -> None:
