@@ -126,6 +126,30 @@ async def test_a_visitor_who_registers_keeps_their_chats(
         assert fresh.status_code == 201 and fresh.json()["id"] != me["id"]
 
 
+async def test_a_revoked_visitor_token_cannot_claim_the_account(
+    client: httpx.AsyncClient,
+) -> None:
+    """Signed out everywhere, a (perhaps stolen) widget token must not give the visitor's
+    chats and email a password of someone else's choosing."""
+    visitor = await new_visitor(client)
+    sid = await open_chat(client, visitor)
+    await say(client, visitor, sid, "Привет")
+    renewed = await client.post("/auth/visitor/renew", headers=visitor["headers"])
+    assert renewed.status_code == 200
+    assert (await client.post("/auth/logout-all", headers=visitor["headers"])).status_code == 204
+
+    taken_over = await client.post(
+        "/auth/register",
+        headers=visitor["headers"],
+        json={"username": "thief_1", "password": PASSWORD},
+    )
+    assert taken_over.status_code == 201  # a plain new account, nothing of the visitor's
+    login = await client.post("/auth/login", json={"username": "thief_1", "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    assert (await client.get("/chat/sessions", headers=headers)).json() == []
+    assert (await client.get(f"/chat/history/{sid}", headers=headers)).status_code == 403
+
+
 @pytest.mark.both_databases
 async def test_operator_replies_are_unread_until_the_owner_reads_them(
     client: httpx.AsyncClient, app, new_user, database_kind: str

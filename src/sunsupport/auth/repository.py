@@ -142,11 +142,14 @@ def update_profile(session: Session, user_id: int, values: dict[str, str | None]
     return user
 
 
-def become_user(session: Session, user_id: int, username: str, hashed_password: str) -> User | None:
+def become_user(
+    session: Session, user_id: int, token_version: int, username: str, hashed_password: str
+) -> User | None:
     """Turn a visitor into a registered user, keeping its id (and so its chats); None if
-    the account is no longer a visitor. A taken name raises IntegrityError."""
+    the account is no longer a visitor or the token was revoked since (``token_version``
+    is the token's). A taken name raises IntegrityError."""
     user = session.get(User, user_id, with_for_update=True)
-    if user is None or user.role != Role.VISITOR:
+    if user is None or user.role != Role.VISITOR or user.token_version != token_version:
         return None
     user.username = username
     user.username_key = username_key(username)

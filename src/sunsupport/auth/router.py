@@ -57,9 +57,7 @@ async def register(
     await limiter.hit(limiter.registrations, f"addr:{client}", TOO_MANY_REGISTRATIONS)
     claims = optional_claims(request, token)
     if claims is not None and claims.visitor:
-        user = await service.become_user(
-            db, passwords, claims.user_id, body.username, body.password
-        )
+        user = await service.become_user(db, passwords, claims, body.username, body.password)
     else:
         user = await service.register(db, passwords, body.username, body.password)
     return UserOut.model_validate(user)

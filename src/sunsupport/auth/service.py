@@ -18,7 +18,7 @@ from sunsupport.core import audit
 from sunsupport.core.errors import Conflict, NotFound, Unauthorized
 from sunsupport.core.fairness import Gates
 from sunsupport.core.ratelimit import Limit, RateLimiter
-from sunsupport.core.security import PasswordHasher
+from sunsupport.core.security import PasswordHasher, TokenClaims
 from sunsupport.core.timeutil import utcnow
 from sunsupport.core.uow import Database, emit
 from sunsupport.core.usernames import NameProblem, check_characters
@@ -66,17 +66,24 @@ async def register(
 
 
 async def become_user(
-    db: Database, passwords: PasswordHasher, visitor_id: int, username: str, password: str
+    db: Database,
+    passwords: PasswordHasher,
+    visitor: TokenClaims,
+    username: str,
+    password: str,
 ) -> User:
     """A visitor registers: the same account (its chats, its email) gets a name and a
-    password. If the account is no longer a visitor, this is a plain registration."""
+    password. If the account is no longer a visitor, or the token was revoked (signed out
+    everywhere), this is a plain registration: a stolen token cannot claim the account."""
     await _check_name(db, username)
     hashed = await passwords.hash(password)
 
     def write(session: Session) -> User:
         if repository.look_alike_exists(session, username):
             raise Conflict(NAME_LOOKS_TAKEN)
-        user = repository.become_user(session, visitor_id, username, hashed)
+        user = repository.become_user(
+            session, visitor.user_id, visitor.token_version, username, hashed
+        )
         if user is None:
             return repository.add(session, username, hashed)
         if user.display_name and GENERATED_NAME.match(user.display_name):
