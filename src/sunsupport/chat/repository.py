@@ -266,14 +266,16 @@ def count_stale(session: Session, cutoff: datetime) -> tuple[int, int]:
 
 
 def recent_exchanges(
-    session: Session, session_id: str, before_id: int | None, answers: int
+    session: Session, session_id: str, answers: int
 ) -> list[tuple[Message | None, Message]]:
-    """The last ``answers`` bot answers (before ``before_id``, or of all), each with the
-    user message it answered (None when there is none), newest first."""
-    query = select(Message).where(Message.session_id == session_id)
-    if before_id is not None:
-        query = query.where(Message.id < before_id)
-    query = query.order_by(Message.id.desc()).limit(answers * 3 + 1)
+    """The last ``answers`` bot answers, each with the user message it answered (None
+    when there is none), newest first."""
+    query = (
+        select(Message)
+        .where(Message.session_id == session_id)
+        .order_by(Message.id.desc())
+        .limit(answers * 3 + 1)
+    )
     recent = list(session.scalars(query))
     pairs: list[tuple[Message | None, Message]] = []
     for position, message in enumerate(recent):

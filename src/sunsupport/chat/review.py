@@ -21,7 +21,6 @@ from loguru import logger
 from rapidfuzz import fuzz
 from sqlalchemy.orm import Session
 
-from sunsupport.bot import FALLBACK
 from sunsupport.bot.normalize import normalize
 from sunsupport.core.uow import Database
 from sunsupport.knowledge import service as knowledge
@@ -57,8 +56,8 @@ class TurnFacts:
 class ReviewRules:
     low_confidence: float
     reviewable: Callable[[str], bool]
-    """Whether answers of an intent are worth reviewing (not small talk, fallback or the
-    handoff itself)."""
+    """Whether answers of an intent are worth reviewing (not the fallback, small talk or
+    the handoff itself)."""
     repeatable: Callable[[str], bool]
     """Whether asking an intent again is normal (a skill: sunrise in another city)."""
 
@@ -96,7 +95,6 @@ def suspects(facts: TurnFacts, earlier: Sequence[Exchange], rules: ReviewRules) 
         (question, answer)
         for question, answer in earlier
         if answer.intent is not None
-        and answer.intent != FALLBACK
         and rules.reviewable(answer.intent)
         and (answer.confidence or 0.0) >= rules.low_confidence
     ]

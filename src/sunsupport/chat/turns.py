@@ -107,9 +107,12 @@ async def post_user_message(
 def _snapshot_with_recent(
     session: Session, user: User, session_id: str
 ) -> tuple[ChatSession, list[review.Exchange]]:
-    """The conversation and its last answers (for the review), in one read."""
+    """The conversation and, while the bot has it, its last answers (for the review), in
+    one read. With a human the bot does not answer, and there is nothing to review."""
     chat = conversation_snapshot(session, user, session_id)
-    return chat, repository.recent_exchanges(session, chat.id, None, review.LOOKBACK_ANSWERS)
+    if chat.status in HUMAN_STATUSES:
+        return chat, []
+    return chat, repository.recent_exchanges(session, chat.id, review.LOOKBACK_ANSWERS)
 
 
 def _review_earlier_answers(
@@ -122,7 +125,6 @@ def _review_earlier_answers(
 ) -> None:
     """Did this turn show that an earlier confident answer was wrong? (Checked at once on
     what was read before the turn; only a finding is written, in the background.)"""
-    knows = bot.keeper.bot
     facts = review.TurnFacts(
         session_id=posted.message.session_id,
         message_id=posted.message.id,
@@ -132,8 +134,8 @@ def _review_earlier_answers(
     )
     rules = review.ReviewRules(
         low_confidence=policy.low_confidence,
-        reviewable=lambda intent: intent != HANDOFF_INTENT and not knows.is_smalltalk(intent),
-        repeatable=knows.has_skill,
+        reviewable=partial(_reviewable, bot),
+        repeatable=bot.keeper.bot.has_skill,
     )
     review.after_turn(db, facts, earlier, rules)
 
@@ -201,7 +203,6 @@ def _store(session: Session, turn: _Turn) -> PostedMessage:
     answer = answers[0] if answers else None
 
     # The live events in the order things happened, each with the state at that moment.
-    chat.version += 1
     chat.title = values.get("title", chat.title)
     chat.last_message_at = values["last_message_at"]
     if turn.reopened:
@@ -220,7 +221,6 @@ def _store(session: Session, turn: _Turn) -> PostedMessage:
     stats.count_turn(session, chat.id, turn.sent_at, answered)
     on_commit(session, partial(metrics.record_message, "user"))
     if answer is not None and reply is not None:
-        chat.bot_state = values["bot_state"]
         events.emit_message(session, chat, answer)
         on_commit(session, partial(metrics.record_message, "bot"))
         on_commit(session, partial(metrics.record_bot_answer, reply.intent))
@@ -261,13 +261,15 @@ def _misunderstood(reply: Reply, policy: ChatPolicy) -> InboxReason | None:
     return None
 
 
+def _reviewable(bot: BotRunner, intent: str) -> bool:
+    """Whether an answer of ``intent`` is worth an admin's review: not the fallback (it
+    reaches the inbox anyway), the handoff itself or small talk."""
+    return intent not in (FALLBACK, HANDOFF_INTENT) and not bot.keeper.bot.is_smalltalk(intent)
+
+
 def _sampled(bot: BotRunner, reply: Reply, policy: ChatPolicy) -> InboxReason | None:
     """A small random share of confident answers goes to review anyway."""
-    if (
-        reply.intent in (FALLBACK, HANDOFF_INTENT)
-        or bot.keeper.bot.is_smalltalk(reply.intent)
-        or policy.review_sample_rate <= 0
-    ):
+    if policy.review_sample_rate <= 0 or not _reviewable(bot, reply.intent):
         return None
     if random.random() < policy.review_sample_rate:  # noqa: S311 - a sample, not a secret
         return InboxReason.SAMPLED
