@@ -27,10 +27,12 @@ export function queueItem(id) {
   return queue.get(id);
 }
 
-/** Replace the whole queue (the live channel's first frame, or a refresh). */
+/** Replace the whole queue (the live channel's first frame, or a refresh); the «новое»
+ *  marks are the page's own and survive it. */
 export function setQueue(items) {
+  const unread = new Set([...queue.values()].filter((item) => item.unread).map((item) => item.id));
   queue.clear();
-  for (const item of items) queue.set(item.id, item);
+  for (const item of items) queue.set(item.id, { ...item, unread: unread.has(item.id) });
   renderQueue();
 }
 
@@ -56,7 +58,7 @@ export function applySession(session) {
 
 /** A client wrote in a conversation that is not open: mark it, unless it is old news. */
 export function markUnread(item, sentAt) {
-  if (!(Date.parse(sentAt) > bootAt)) return;
+  if (item.unread || !(Date.parse(sentAt) > bootAt)) return;
   item.unread = true;
   renderQueue();
 }
