@@ -14,6 +14,7 @@ from loguru import logger
 
 from sunsupport import __version__
 from sunsupport.audit.router import router as audit_router
+from sunsupport.auth.password_rules import common_passwords
 from sunsupport.auth.router import router as auth_router
 from sunsupport.auth.service import Presence
 from sunsupport.auth.staff_router import router as staff_router
@@ -40,6 +41,7 @@ from sunsupport.core.middleware import (
 from sunsupport.core.pages import WIDGET_PATH, install_pages
 from sunsupport.core.ratelimit import RateLimiter
 from sunsupport.core.security import PasswordHasher
+from sunsupport.core.usernames import skeleton
 from sunsupport.knowledge import router as knowledge
 from sunsupport.knowledge.keeper import BotKeeper
 from sunsupport.knowledge.runner import BotRunner
@@ -60,6 +62,11 @@ from sunsupport.stats.router import router as stats_router
 USER_RUNNING = 4
 ADDRESS_RUNNING = 4
 QUEUE_PER_KEY = 64
+
+
+def _load_name_and_password_tables() -> None:
+    common_passwords()
+    skeleton("warm")
 
 
 def create_app(
@@ -84,6 +91,10 @@ def create_app(
         app.state.bot_keeper = keeper = BotKeeper(settings.kb_path, db, settings.bot_cache_dir)
         app.state.bot_runner = BotRunner(keeper)
         await keeper.load()
+        # Tables and the stand-in hash made once here, not by the first request
+        # (the confusables table would otherwise be parsed inside a write).
+        await asyncio.to_thread(_load_name_and_password_tables)
+        await app.state.passwords.prepare()
         tasks = [
             asyncio.create_task(access_log.run()),
             asyncio.create_task(keeper.follow(hub)),

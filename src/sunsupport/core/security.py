@@ -50,13 +50,18 @@ class PasswordHasher:
     async def hash(self, password: str) -> str:
         return await self._pool.run(self._hasher.hash, password)
 
+    async def prepare(self) -> str:
+        """The stand-in hash that unknown usernames are verified against, made once (at
+        start-up), so the first such login takes the same time as the others."""
+        if self._dummy_hash is None:
+            self._dummy_hash = await self.hash(uuid.uuid4().hex)
+        return self._dummy_hash
+
     async def verify(self, password: str, hashed: str | None) -> bool:
         """Verify ``password``; with ``hashed=None`` burn the same time and return False,
         so a wrong username cannot be told from a wrong password by timing."""
         if hashed is None:
-            if self._dummy_hash is None:
-                self._dummy_hash = await self.hash(uuid.uuid4().hex)
-            await self._pool.run(self._hasher.verify, password, self._dummy_hash)
+            await self._pool.run(self._hasher.verify, password, await self.prepare())
             return False
         return await self._pool.run(self._hasher.verify, password, hashed)
 
