@@ -44,14 +44,9 @@ async def user_for_token(connection: HTTPConnection, token: str | None) -> User:
 async def _user(connection: HTTPConnection, claims: TokenClaims) -> User:
     database: Database = connection.app.state.db
     user = await service.user_by_id(database, claims.user_id)
-    if user is None:
-        raise Unauthorized("User no longer exists")
-    # Checked on every request against the database, not a cache: a password change or
-    # "sign out everywhere" in one process revokes the token in all of them at once.
-    if user.token_version != claims.token_version:
-        raise Unauthorized(service.TOKEN_REVOKED)
-    if claims.visitor and not user.is_visitor:
-        raise Unauthorized("The visitor has registered; log in")
+    refused = service.refusal(user, claims)
+    if user is None or refused is not None:
+        raise Unauthorized(refused or "User no longer exists")
     return user
 
 

@@ -14,7 +14,6 @@ from sunsupport.core.errors import Unauthorized
 from sunsupport.core.ratelimit import RateLimiter
 from sunsupport.core.security import (
     InvalidToken,
-    create_access_token,
     decode_email_link_key,
 )
 from sunsupport.core.uow import Database
@@ -39,13 +38,7 @@ async def redeem(
     except Unauthorized:
         await limiter.record(limit, address)
         raise
-    if user.is_visitor:
-        minutes = settings.visitor_token_expire_days * 24 * 60
-    else:
-        minutes = settings.access_token_expire_minutes
-    return create_access_token(
-        user.id, settings.secret_key or "", minutes, user.token_version, visitor=user.is_visitor
-    )
+    return service.issue_token(user, settings)
 
 
 async def _account(db: Database, settings: Settings, key: str) -> User:
@@ -54,9 +47,8 @@ async def _account(db: Database, settings: Settings, key: str) -> User:
     except InvalidToken as exc:
         raise Unauthorized(BAD_KEY) from exc
     user = await service.user_by_id(db, claims.user_id)
-    if user is None or user.token_version != claims.token_version:
-        raise Unauthorized(REVOKED_KEY)  # deleted, signed out everywhere, new password
-    if claims.visitor and not user.is_visitor:
-        # Registered since: a link sent to the visitor must not open a password account.
+    # Deleted, signed out everywhere, a new password, or a visitor registered since (a
+    # link sent to the visitor must not open a password account).
+    if user is None or service.refusal(user, claims) is not None:
         raise Unauthorized(REVOKED_KEY)
     return user

@@ -27,7 +27,6 @@ from sunsupport.core.deps import (
     TokenDep,
 )
 from sunsupport.core.errors import Forbidden, error_responses
-from sunsupport.core.security import create_access_token
 from sunsupport.models import User
 
 router = APIRouter(prefix="/auth", tags=["auth"], responses=error_responses(503))
@@ -93,13 +92,7 @@ async def renew_visitor(user: CurrentUser, settings: SettingsDep) -> VisitorToke
 
 
 def _visitor_token(user: User, settings: SettingsDep) -> VisitorTokenOut:
-    token = create_access_token(
-        user.id,
-        settings.secret_key or "",
-        settings.visitor_token_expire_days * 24 * 60,
-        user.token_version,
-        visitor=True,
-    )
+    token = service.issue_token(user, settings)
     return VisitorTokenOut(access_token=token, username=user.username, display_name=user.shown_name)
 
 
@@ -120,7 +113,7 @@ async def login(
     user = await service.authenticate(
         db, passwords, limiter, gates, body.username, body.password, client
     )
-    return TokenOut(access_token=_token_for(user.id, settings, user.token_version))
+    return TokenOut(access_token=service.issue_token(user, settings))
 
 
 @router.post(
@@ -141,7 +134,7 @@ async def token(
     user = await service.authenticate(
         db, passwords, limiter, gates, form.username, form.password, client
     )
-    return TokenOut(access_token=_token_for(user.id, settings, user.token_version))
+    return TokenOut(access_token=service.issue_token(user, settings))
 
 
 @router.post(
@@ -216,7 +209,7 @@ async def change_password(
         db, passwords, limiter, gates, user, body.current_password, client
     )
     version = await credentials.change_password(db, passwords, user, body.new_password)
-    return TokenOut(access_token=_token_for(user.id, settings, version))
+    return TokenOut(access_token=service.issue_token(user, settings, token_version=version))
 
 
 @router.post(
@@ -227,9 +220,3 @@ async def change_password(
 async def logout_all(user: CurrentUser, db: DatabaseDep) -> None:
     """Sign out everywhere: every token of the account stops working, this one too."""
     await credentials.revoke_tokens(db, user)
-
-
-def _token_for(user_id: int, settings: SettingsDep, token_version: int) -> str:
-    return create_access_token(
-        user_id, settings.secret_key or "", settings.access_token_expire_minutes, token_version
-    )

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from sunsupport.auth import repository
 from sunsupport.auth.password_rules import field_error
 from sunsupport.core import audit
+from sunsupport.core.config import Settings
 from sunsupport.core.errors import Conflict, NotFound, Unauthorized
 from sunsupport.core.fairness import Gates
 from sunsupport.core.ratelimit import Limit, RateLimiter
-from sunsupport.core.security import PasswordHasher, TokenClaims
+from sunsupport.core.security import PasswordHasher, TokenClaims, create_access_token
 from sunsupport.core.timeutil import utcnow
 from sunsupport.core.uow import Database, emit
 from sunsupport.core.usernames import NameProblem, check_characters
@@ -27,6 +28,35 @@ from sunsupport.models import Role, User
 
 BAD_CREDENTIALS = "Incorrect username or password"
 TOKEN_REVOKED = "Token revoked: the password was changed or every session was signed out"  # noqa: S105
+
+
+def issue_token(user: User, settings: Settings, *, token_version: int | None = None) -> str:
+    """An access token of ``user`` (at ``token_version``, by default the account's): a
+    visitor's lives ``VISITOR_TOKEN_EXPIRE_DAYS``, anyone else's
+    ``ACCESS_TOKEN_EXPIRE_MINUTES``."""
+    if user.is_visitor:
+        minutes = settings.visitor_token_expire_days * 24 * 60
+    else:
+        minutes = settings.access_token_expire_minutes
+    version = user.token_version if token_version is None else token_version
+    return create_access_token(
+        user.id, settings.secret_key or "", minutes, version, visitor=user.is_visitor
+    )
+
+
+def refusal(user: User | None, claims: TokenClaims) -> str | None:
+    """Why a token (or a reply email's key) no longer opens its account, or None if it
+    does. Checked against the database every time, not a cache: a password change or
+    "sign out everywhere" in one process revokes it in all of them at once."""
+    if user is None:
+        return "User no longer exists"
+    if user.token_version != claims.token_version:
+        return TOKEN_REVOKED
+    if claims.visitor and not user.is_visitor:
+        return "The visitor has registered; log in"
+    return None
+
+
 NAME_TAKEN = "Username is already taken"
 NAME_LOOKS_TAKEN = "Username is already taken: it looks the same as an existing one"
 TOO_MANY_FAILURES = "Too many failed login attempts; try again later"
