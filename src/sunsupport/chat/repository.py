@@ -63,11 +63,6 @@ def newest_empty_session(session: Session, user_id: int) -> ChatSession | None:
     return session.scalar(query)
 
 
-def delete_session(session: Session, chat: ChatSession) -> None:
-    session.delete(chat)
-    session.flush()
-
-
 def list_sessions(
     session: Session, user_id: int, limit: int, offset: int
 ) -> list[tuple[ChatSession, int]]:

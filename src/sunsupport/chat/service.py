@@ -196,12 +196,7 @@ async def delete_session(db: Database, user: User, session_id: str) -> None:
 
     def write(session: Session) -> None:
         chat = owned_session(session, user, session_id, for_update=True)
-        if chat.status in events.HUMAN_STATUSES:
-            events.emit_withdrawn(session, chat, "deleted")
-        repository.delete_messages(session, chat.id)
-        knowledge.forget_conversations(session, [chat.id])
-        stats.unlink_conversations(session, [chat.id])
-        repository.delete_session(session, chat)
+        delete_conversations(session, [chat.id])  # the one way a conversation goes
         events.emit_deleted(session, chat)
 
     await db.write(write)
