@@ -5,6 +5,7 @@ import { api } from "/static/common/api.js";
 import { currentUser, signOut } from "/static/common/auth.js";
 import { describeError } from "/static/common/errors.js";
 import { $, el } from "/static/common/ui.js";
+import { plural } from "/static/common/words.js";
 
 const EXPORT_FILE = "sunsupport-my-data.json";
 
@@ -20,15 +21,6 @@ const dom = {
   confirm: $("delete-confirm"),
   cancel: $("delete-cancel"),
 };
-
-/** "1 чат", "3 чата", "5 чатов" and the like. */
-function count(n, one, few, many) {
-  const mod10 = n % 10;
-  const mod100 = n % 100;
-  if (mod10 === 1 && mod100 !== 11) return `${n} ${one}`;
-  if (mod10 >= 2 && mod10 <= 4 && (mod100 < 12 || mod100 > 14)) return `${n} ${few}`;
-  return `${n} ${many}`;
-}
 
 function download(data) {
   const blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
@@ -59,7 +51,7 @@ async function askToDelete() {
   try {
     const data = await api.exportData();
     const messages = data.chats.reduce((sum, chat) => sum + chat.messages.length, 0);
-    what = `${count(data.chats.length, "чат", "чата", "чатов")} и ${count(messages, "сообщение", "сообщения", "сообщений")} в них`;
+    what = `${plural(data.chats.length, "чат", "чата", "чатов")} и ${plural(messages, "сообщение", "сообщения", "сообщений")} в них`;
   } catch (error) {
     if (error?.handled) return;
   }

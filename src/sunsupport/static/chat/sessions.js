@@ -6,6 +6,7 @@ import { api } from "/static/common/api.js";
 import { currentUser } from "/static/common/auth.js";
 import { shortWhen } from "/static/common/dates.js";
 import { $, el, svg } from "/static/common/ui.js";
+import { plural } from "/static/common/words.js";
 import { openChat } from "/static/chat/state.js";
 
 const LAST_SESSION_KEY = "sunsupport.lastSession"; // + ":" + user id
@@ -51,11 +52,7 @@ export function chatToOpen() {
 
 /** «1 новый ответ», «3 новых ответа», «5 новых ответов». */
 function unreadLabel(count) {
-  const tens = count % 100;
-  const ones = count % 10;
-  if (ones === 1 && tens !== 11) return `${count} новый ответ`;
-  if (ones >= 2 && ones <= 4 && (tens < 12 || tens > 14)) return `${count} новых ответа`;
-  return `${count} новых ответов`;
+  return plural(count, "новый ответ", "новых ответа", "новых ответов");
 }
 
 /** One sidebar entry (a real button inside a list item). */

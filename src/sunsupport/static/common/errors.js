@@ -2,6 +2,7 @@
 
 import { ApiError, onServerAnswered } from "/static/common/api.js";
 import { $ } from "/static/common/ui.js";
+import { plural } from "/static/common/words.js";
 
 export const SESSION_EXPIRED = "Сессия истекла, войдите снова.";
 export const SIGNED_OUT =
@@ -31,12 +32,7 @@ export function fieldProblem(detail) {
 
 /** "1 секунду", "3 секунды", "5 секунд". */
 export function seconds(n) {
-  const mod10 = n % 10;
-  const mod100 = n % 100;
-  let word = "секунд";
-  if (mod10 === 1 && mod100 !== 11) word = "секунду";
-  else if (mod10 >= 2 && mod10 <= 4 && (mod100 < 12 || mod100 > 14)) word = "секунды";
-  return `${n} ${word}`;
+  return plural(n, "секунду", "секунды", "секунд");
 }
 
 function waitText(error) {
