@@ -12,7 +12,7 @@ import { $ } from "/static/common/ui.js";
 import { updateChrome } from "/static/chat/chrome.js";
 import { flushLive, sendTyping } from "/static/chat/live-events.js";
 import { appendPending, messageRow, noteId, renderMessage, scrollToBottom } from "/static/chat/messages.js";
-import { refreshSessions, rememberSession } from "/static/chat/sessions.js";
+import { rememberSession, touchSession } from "/static/chat/sessions.js";
 import { openChat } from "/static/chat/state.js";
 import { humanMode } from "/static/chat/status.js";
 import { renderSuggestions, shownSuggestions } from "/static/chat/suggestions.js";
@@ -170,7 +170,9 @@ async function deliver({ text, node, sessionId: writtenIn }) {
       }
       if (!outbox.length) renderSuggestions(reply?.suggestions);
     }
-    if (isSignedIn()) refreshSessions().catch((error) => report(error, "sessions"));
+    if (isSignedIn()) {
+      touchSession(target, new Date().toISOString()).catch((error) => report(error, "sessions"));
+    }
     return true;
   } catch (error) {
     openChat.pending = null;

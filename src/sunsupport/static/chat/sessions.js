@@ -162,6 +162,15 @@ export function addSession(session) {
   }
 }
 
+/** A message was sent in `id`: its time is shown from here; a chat still without a
+ *  title is re-read instead (the server names it after its first message). */
+export async function touchSession(id, at) {
+  const known = sessions.find((s) => s.id === id);
+  if (!known?.title) return refreshSessions();
+  known.last_message_at = at;
+  renderSessions();
+}
+
 /** A chat's new title (it is named after its first message). */
 export function retitle(id, title) {
   const known = sessions.find((s) => s.id === id);
