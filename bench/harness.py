@@ -264,22 +264,35 @@ async def accounts(base_url: str, count: int, users: int = 20) -> list[Account]:
 
         people = await asyncio.gather(*(user() for _ in range(min(users, count))))
 
+        # An account's empty chat is reused ("Новый чат" pressed twice is one chat), so each
+        # chat gets its first message before the same account opens the next one.
+        locks = [asyncio.Lock() for _ in people]
+
         async def session(n: int) -> Account:
-            async with gate:
+            async with gate, locks[n % len(people)]:
                 headers = people[n % len(people)]
                 async with http.post("/chat/session", headers=headers) as response:
-                    return Account(headers, (await response.json())["id"])
+                    session_id = (await response.json())["id"]
+                body = {"session_id": session_id, "text": "привет"}
+                async with http.post("/chat/message", json=body, headers=headers) as response:
+                    assert response.status == 201, await response.text()
+                return Account(headers, session_id)
 
-        return list(await asyncio.gather(*(session(n) for n in range(count))))
+        chats = list(await asyncio.gather(*(session(n) for n in range(count))))
+        assert len({chat.session_id for chat in chats}) == count, "chats must be distinct"
+        return chats
 
 
 def post_message(users: list[Account], texts: list[str]) -> Request:
+    turns = [0] * len(users)
+
     async def send(http: aiohttp.ClientSession, n: int) -> int:
         # Each user goes through the texts in turn, as a person asks one thing after
         # another (the same text over and over is a rephrasing, which the bot reviews).
-        turn, who = divmod(n, len(users))
+        who = n % len(users)
+        turns[who] += 1
         user = users[who]
-        body = {"session_id": user.session_id, "text": texts[(turn + who) % len(texts)]}
+        body = {"session_id": user.session_id, "text": texts[(turns[who] + who) % len(texts)]}
         async with http.post("/chat/message", json=body, headers=user.headers) as response:
             await response.read()
             return response.status
