@@ -4,7 +4,8 @@ SQLite has one writer at a time. Instead of every request taking the write lock,
 a transaction, committing and syncing to disk on its own, units of work queue here. The
 writer thread takes everything queued (up to ``max_batch``), runs each unit in a
 savepoint of one ``BEGIN IMMEDIATE`` transaction (a unit that fails is rolled back alone),
-commits once (one fsync for the batch), and only then answers each unit's caller. Nothing
+adds up the counters the units recorded (:mod:`.tally`) and writes them once, commits
+once (one fsync for the batch), and only then answers each unit's caller. Nothing
 but database work runs inside: the units are short by construction (services do the
 slow work, hashing and the bot, before they submit).
 """
@@ -23,6 +24,7 @@ from loguru import logger
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
+from sunsupport.core import tally
 from sunsupport.core.uow import take_outbox
 
 MAX_BATCH = 256
@@ -104,15 +106,20 @@ class GroupCommitWriter:
             connection.close()
 
     def _commit_batch(self, connection: Connection, jobs: list[_Job]) -> None:
+        counted: tally.Tally = {}
         with connection.begin():
             for job in jobs:
-                job.outcome = job.context.run(self._run_unit, connection, job)
+                job.outcome = job.context.run(self._run_unit, connection, job, counted)
+            tally.flush(connection, counted)  # if this fails, the whole batch is rolled back
         self.batches += 1
         self.units += len(jobs)
 
     @staticmethod
-    def _run_unit(connection: Connection, job: _Job) -> tuple[Any, dict[str, Any]] | BaseException:
-        """One unit in a savepoint of the batch's transaction."""
+    def _run_unit(
+        connection: Connection, job: _Job, counted: tally.Tally
+    ) -> tuple[Any, dict[str, Any]] | BaseException:
+        """One unit in a savepoint of the batch's transaction; what it counted is added to
+        ``counted`` only if it succeeds."""
         with Session(
             bind=connection,
             join_transaction_mode="create_savepoint",
@@ -125,6 +132,7 @@ class GroupCommitWriter:
             except Exception as exc:
                 session.rollback()
                 return exc
+            tally.merge(counted, tally.take(session))
             return result, take_outbox(session)
 
     @staticmethod

@@ -11,7 +11,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.orm import Session
 
+from sunsupport.core import tally
 from sunsupport.core.config import Settings
 from sunsupport.core.db import postgres_engine
 from sunsupport.core.uow import Database, Publisher, take_outbox
@@ -34,7 +36,7 @@ class PostgresDatabase(Database):
     ) -> tuple[T, dict[str, Any]]:
         async with self._sessions() as session:
             try:
-                result = await session.run_sync(unit, *args, **kwargs)
+                result = await session.run_sync(_unit_with_counters, unit, args, kwargs, write)
                 await session.commit()
             except BaseException:
                 await session.rollback()
@@ -43,3 +45,19 @@ class PostgresDatabase(Database):
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _unit_with_counters(
+    session: Session,
+    unit: Callable[..., T],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    write: bool,
+) -> T:
+    """Run ``unit``, then write what it counted (:mod:`.tally`) in its transaction."""
+    result = unit(session, *args, **kwargs)
+    counted = tally.take(session)
+    if counted and not write:
+        raise RuntimeError(f"{unit.__name__} counted in a read unit; use write")
+    tally.flush(session, counted)
+    return result

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
+from sunsupport.core import tally
 from sunsupport.core.config import Settings
 from sunsupport.core.db import sqlite_engine
 from sunsupport.core.group_commit import GroupCommitWriter
@@ -46,6 +47,8 @@ class SqliteDatabase(Database):
     ) -> tuple[T, dict[str, Any]]:
         with Session(self.read_engine, expire_on_commit=False, autoflush=False) as session:
             result = unit(session, *args, **kwargs)
+            if tally.take(session):
+                raise RuntimeError(f"{unit.__name__} counted in a read unit; use write")
             session.commit()
             return result, take_outbox(session)
 

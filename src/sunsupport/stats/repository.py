@@ -1,7 +1,9 @@
 """Every query on the statistics tables: folding changes in (upserts) and reading ranges.
 
 The upserts are one statement each (``INSERT … ON CONFLICT DO UPDATE``), built once per
-dialect; SQLite and PostgreSQL spell them alike.
+dialect; SQLite and PostgreSQL spell them alike. The counters (daily counts, intents,
+active days) are not executed by the unit that counts: they go through
+:mod:`sunsupport.core.tally`, which writes the increments of a whole commit together.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlalchemy import Insert, Table, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from sunsupport.core import tally
 from sunsupport.models import ConversationDay, ConversationFacts, DailyCounts, DailyIntent
 
 COUNTERS = (
@@ -58,7 +61,8 @@ def _add_intent_statement(dialect: str) -> Insert:
     return cast(
         Insert,
         insert.on_conflict_do_update(
-            index_elements=["day", "intent"], set_={"count": _INTENTS.c.count + 1}
+            index_elements=["day", "intent"],
+            set_={"count": _INTENTS.c.count + insert.excluded["count"]},
         ),
     )
 
@@ -83,20 +87,34 @@ def _facts_statement(dialect: str, columns: frozenset[str], keep_first: bool) ->
     )
 
 
+_DAILY_COUNTS = tally.Counter("stats_daily", _add_counts_statement, ("day", "bucket"))
+_DAILY_INTENTS = tally.Counter("stats_daily_intents", _add_intent_statement, ("day", "intent"))
+_ACTIVE_DAYS = tally.Counter(
+    "stats_conversation_days", _conversation_day_statement, ("day", "conversation_id")
+)
+
+
 def add_counts(session: Session, day: date, bucket: int, deltas: dict[str, int]) -> None:
-    row = {"day": day, "bucket": bucket, **dict.fromkeys(COUNTERS, 0), **deltas}
-    session.execute(_add_counts_statement(_dialect(session)), row)
-
-
-def add_intent(session: Session, day: date, intent: str) -> None:
-    session.execute(
-        _add_intent_statement(_dialect(session)), {"day": day, "intent": intent, "count": 1}
+    tally.add(
+        session,
+        _DAILY_COUNTS,
+        {"day": day, "bucket": bucket},
+        {**dict.fromkeys(COUNTERS, 0), **deltas},
     )
 
 
+def add_intent(session: Session, day: date, intent: str) -> None:
+    tally.add(session, _DAILY_INTENTS, {"day": day, "intent": intent}, {"count": 1})
+
+
 def mark_conversation_day(session: Session, day: date, conversation_id: str) -> None:
-    params = {"day": day, "conversation_id": conversation_id}
-    session.execute(_conversation_day_statement(_dialect(session)), params)
+    tally.add(session, _ACTIVE_DAYS, {"day": day, "conversation_id": conversation_id}, {})
+
+
+def uses_row_locks(session: Session) -> bool:
+    """Whether concurrent writers wait for each other's row locks (PostgreSQL), rather
+    than taking turns through one writer (SQLite)."""
+    return _dialect(session) == "postgresql"
 
 
 def set_facts(

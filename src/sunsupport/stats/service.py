@@ -97,7 +97,11 @@ def _day(at: datetime) -> date:
     return _aware(at).astimezone(UTC).date()
 
 
-def _bucket(conversation_id: str) -> int:
+def _bucket(session: Session, conversation_id: str) -> int:
+    """The row of the day's counters this conversation adds to: spread on PostgreSQL (row
+    locks), one row on SQLite, where writes take turns and fewer rows mean fewer upserts."""
+    if not repository.uses_row_locks(session):
+        return 0
     return zlib.crc32(conversation_id.encode()) % STATS_BUCKETS
 
 
@@ -108,7 +112,7 @@ def count_turn(
     answer: tuple[datetime, str, bool] | None,
 ) -> None:
     """A customer message and, if the bot answered, ``(answered_at, intent, fallback)``."""
-    bucket = _bucket(conversation_id)
+    bucket = _bucket(session, conversation_id)
     day = _day(sent_at)
     repository.mark_conversation_day(session, day, conversation_id)
     if answer is None:
@@ -139,7 +143,9 @@ def count_operator_reply(
     session: Session, conversation_id: str, at: datetime, waiting_since: datetime | None
 ) -> None:
     """An operator's message; the first one after a handoff also times the response."""
-    repository.add_counts(session, _day(at), _bucket(conversation_id), {"operator_messages": 1})
+    repository.add_counts(
+        session, _day(at), _bucket(session, conversation_id), {"operator_messages": 1}
+    )
     if waiting_since is not None:
         seconds = max(0.0, (at - waiting_since).total_seconds())
         values = {"first_response_at": at, "first_response_seconds": seconds}
@@ -155,7 +161,7 @@ def count_feedback(
     deltas = {"thumbs_up" if new > 0 else "thumbs_down": 1}
     if old is not None:
         deltas["thumbs_up" if old > 0 else "thumbs_down"] = -1
-    repository.add_counts(session, _day(answered_at), _bucket(conversation_id), deltas)
+    repository.add_counts(session, _day(answered_at), _bucket(session, conversation_id), deltas)
 
 
 def count_rating(session: Session, conversation_id: str, rating: int) -> None:
