@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from sunsupport.chat.repository import Said
 from sunsupport.chat.review import ReviewRules, TurnFacts, suspects
-from sunsupport.models import InboxReason, Message
+from sunsupport.models import InboxReason
 
 RULES = ReviewRules(
     low_confidence=0.4,
@@ -13,11 +14,8 @@ RULES = ReviewRules(
 
 
 def _pair(number: int, question: str, intent: str, confidence: float = 0.9) -> tuple:
-    asked = Message(id=number * 2, session_id="s", sender_type="user", text=question)
-    answer = Message(
-        id=number * 2 + 1, session_id="s", sender_type="bot", text="…", intent=intent,
-        confidence=confidence,
-    )  # fmt: skip
+    asked = Said(number * 2, "user", question, None, None)
+    answer = Said(number * 2 + 1, "bot", "…", intent, confidence)
     return asked, answer
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, Update, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -22,7 +22,16 @@ from sunsupport.models import ChatSession, Message
 _MESSAGES = cast(Table, Message.__table__)
 _SESSIONS = cast(Table, ChatSession.__table__)
 _SESSION_BY_ID = select(_SESSIONS).where(_SESSIONS.c.id == bindparam("sid"))
-_MESSAGE_IDS = insert(_MESSAGES).returning(_MESSAGES.c.id, sort_by_parameter_order=True)
+_MESSAGE_COLUMNS = (
+    "session_id",
+    "sender_type",
+    "text",
+    "sent_at",
+    "intent",
+    "confidence",
+    "author_id",
+    "guesses",
+)
 
 
 def get_session(
@@ -139,8 +148,22 @@ def bump(session: Session, chat: ChatSession) -> None:
 
 
 def add_messages(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert messages in order in one statement; their ids, in the same order."""
-    return list(session.execute(_MESSAGE_IDS, rows).scalars().all())
+    """Insert messages in order in one statement; their ids, in the same order.
+
+    One ``INSERT … VALUES (…), (…) RETURNING id``: the rows get ascending ids in the order
+    of the VALUES list, so the sorted ids are the rows' ids in order. (An executemany with
+    ordered RETURNING would run one statement per row on SQLite.)"""
+    params = {f"{name}_{i}": row[name] for i, row in enumerate(rows) for name in _MESSAGE_COLUMNS}
+    return sorted(session.execute(_insert_messages(len(rows)), params).scalars().all())
+
+
+@cache
+def _insert_messages(count: int) -> Any:
+    values: list[dict[str, Any]] = [
+        {name: bindparam(f"{name}_{i}", type_=_MESSAGES.c[name].type) for name in _MESSAGE_COLUMNS}
+        for i in range(count)
+    ]
+    return insert(_MESSAGES).values(values).returning(_MESSAGES.c.id)
 
 
 def add_message(session: Session, message: Message) -> Message:
@@ -260,19 +283,39 @@ def count_stale(session: Session, cutoff: datetime) -> tuple[int, int]:
     return int(chats or 0), int(messages or 0)
 
 
+class Said(NamedTuple):
+    """An earlier message as the review of answers reads it: no more than it compares."""
+
+    id: int
+    sender_type: str
+    text: str
+    intent: str | None
+    confidence: float | None
+
+
+_RECENT = (
+    select(
+        _MESSAGES.c.id,
+        _MESSAGES.c.sender_type,
+        _MESSAGES.c.text,
+        _MESSAGES.c.intent,
+        _MESSAGES.c.confidence,
+    )
+    .where(_MESSAGES.c.session_id == bindparam("sid"))
+    .order_by(_MESSAGES.c.id.desc())
+    .limit(bindparam("count"))
+)
+
+
 def recent_exchanges(
     session: Session, session_id: str, answers: int
-) -> list[tuple[Message | None, Message]]:
+) -> list[tuple[Said | None, Said]]:
     """The last ``answers`` bot answers, each with the user message it answered (None
-    when there is none), newest first."""
-    query = (
-        select(Message)
-        .where(Message.session_id == session_id)
-        .order_by(Message.id.desc())
-        .limit(answers * 3 + 1)
-    )
-    recent = list(session.scalars(query))
-    pairs: list[tuple[Message | None, Message]] = []
+    when there is none), newest first. Read on every turn, so only the columns compared
+    (no dates or JSON to convert)."""
+    params = {"sid": session_id, "count": answers * 3 + 1}
+    recent = [Said(*row) for row in session.execute(_RECENT, params)]
+    pairs: list[tuple[Said | None, Said]] = []
     for position, message in enumerate(recent):
         if message.sender_type != "bot":
             continue
@@ -283,6 +326,11 @@ def recent_exchanges(
         if len(pairs) == answers:
             break
     return pairs
+
+
+def guesses_of(session: Session, message_id: int) -> list[dict[str, Any]] | None:
+    """The bot's top readings stored with an answer."""
+    return session.scalar(select(Message.guesses).where(Message.id == message_id))
 
 
 def with_status_in(

@@ -22,18 +22,19 @@ from rapidfuzz import fuzz
 from sqlalchemy.orm import Session
 
 from sunsupport.bot.normalize import normalize
+from sunsupport.chat.repository import Said, guesses_of
 from sunsupport.core.uow import Database
 from sunsupport.knowledge import service as knowledge
-from sunsupport.models import InboxReason, Message
+from sunsupport.models import InboxReason
 
 LOOKBACK_ANSWERS = 2
 """Answers "within two turns" of the message that tells on them."""
 SIMILAR = 80
 """rapidfuzz ``token_set_ratio`` (0–100) above which a message repeats an earlier one."""
 
-Exchange = tuple[Message | None, Message]
+Exchange = tuple[Said | None, Said]
 """An answer and the user message it answered (None when there is none)."""
-Suspect = tuple[InboxReason, Message | None, Message]
+Suspect = tuple[InboxReason, Said | None, Said]
 """An answer in doubt: why, the question and the answer."""
 
 _pending: set[asyncio.Task[None]] = set()
@@ -83,7 +84,7 @@ async def settled() -> None:
 
 async def _review(db: Database, facts: TurnFacts, found: list[Suspect]) -> None:
     try:
-        await db.write(_record, found)
+        await db.write(_record, facts.session_id, found)
     except Exception:  # a review is best effort; the conversation went on regardless
         logger.exception("reviewing the answers before message {} failed", facts.message_id)
 
@@ -121,16 +122,16 @@ def suspects(facts: TurnFacts, earlier: Sequence[Exchange], rules: ReviewRules) 
     return found
 
 
-def _record(session: Session, found: list[Suspect]) -> None:
+def _record(session: Session, session_id: str, found: list[Suspect]) -> None:
     for reason, question, answer in found:
         knowledge.record_review(
             session,
             reason=reason,
             text=question.text if question is not None else answer.text,
-            session_id=answer.session_id,
+            session_id=session_id,
             message_id=question.id if question is not None else None,
             answer_id=answer.id,
             intent=answer.intent,
             confidence=answer.confidence,
-            guesses=answer.guesses,
+            guesses=guesses_of(session, answer.id),
         )
