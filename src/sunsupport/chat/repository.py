@@ -22,16 +22,7 @@ from sunsupport.models import ChatSession, Message
 _MESSAGES = cast(Table, Message.__table__)
 _SESSIONS = cast(Table, ChatSession.__table__)
 _SESSION_BY_ID = select(_SESSIONS).where(_SESSIONS.c.id == bindparam("sid"))
-_MESSAGE_COLUMNS = (
-    "session_id",
-    "sender_type",
-    "text",
-    "sent_at",
-    "intent",
-    "confidence",
-    "author_id",
-    "guesses",
-)
+_MESSAGE_IDS = insert(_MESSAGES).returning(_MESSAGES.c.id)
 
 
 def get_session(
@@ -150,20 +141,11 @@ def bump(session: Session, chat: ChatSession) -> None:
 def add_messages(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     """Insert messages in order in one statement; their ids, in the same order.
 
-    One ``INSERT … VALUES (…), (…) RETURNING id``: the rows get ascending ids in the order
-    of the VALUES list, so the sorted ids are the rows' ids in order. (An executemany with
-    ordered RETURNING would run one statement per row on SQLite.)"""
-    params = {f"{name}_{i}": row[name] for i, row in enumerate(rows) for name in _MESSAGE_COLUMNS}
-    return sorted(session.execute(_insert_messages(len(rows)), params).scalars().all())
-
-
-@cache
-def _insert_messages(count: int) -> Any:
-    values: list[dict[str, Any]] = [
-        {name: bindparam(f"{name}_{i}", type_=_MESSAGES.c[name].type) for name in _MESSAGE_COLUMNS}
-        for i in range(count)
-    ]
-    return insert(_MESSAGES).values(values).returning(_MESSAGES.c.id)
+    An executemany with RETURNING is sent as one ``INSERT … VALUES (…), (…) RETURNING
+    id`` (SQLAlchemy's "insertmanyvalues"), compiled once. The rows get ascending ids in
+    the order of the VALUES list, so the sorted ids are the rows' ids in order. (Asking
+    SQLAlchemy to keep the order instead runs one statement per row on SQLite.)"""
+    return sorted(session.execute(_MESSAGE_IDS, rows).scalars().all())
 
 
 def add_message(session: Session, message: Message) -> Message:
