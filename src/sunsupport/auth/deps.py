@@ -43,11 +43,7 @@ async def user_for_token(connection: HTTPConnection, token: str | None) -> User:
 
 async def _user(connection: HTTPConnection, claims: TokenClaims) -> User:
     database: Database = connection.app.state.db
-    user = await service.user_by_id(database, claims.user_id)
-    refused = service.refusal(user, claims)
-    if user is None or refused is not None:
-        raise Unauthorized(refused or "User no longer exists")
-    return user
+    return await database.read(service.caller, claims)
 
 
 async def socket_user(websocket: WebSocket, token: str | None) -> tuple[User, datetime] | None:
@@ -96,13 +92,23 @@ def optional_claims(connection: HTTPConnection, token: str | None) -> TokenClaim
         return None
 
 
-async def get_current_user(request: Request, token: TokenDep) -> AsyncIterator[User]:
-    """The caller, who takes a turn at the server: a few of one person's requests run at
-    a time, the rest wait (see :mod:`sunsupport.core.fairness`)."""
+async def get_caller_claims(request: Request, token: TokenDep) -> AsyncIterator[TokenClaims]:
+    """The caller's token, checked but for the account itself, and the caller's turn at
+    the server: a few of one person's requests run at a time, the rest wait (see
+    :mod:`sunsupport.core.fairness`). A route taking this instead of :data:`CurrentUser`
+    must check the account in its first read (:func:`service.caller`)."""
     claims = _claims(request, token)
     gates: Gates = request.app.state.user_gates
     async with gates.turn(f"user:{claims.user_id}"):
-        yield await _user(request, claims)
+        yield claims
+
+
+CallerClaims = Annotated[TokenClaims, Depends(get_caller_claims)]
+
+
+async def get_current_user(request: Request, claims: CallerClaims) -> User:
+    """The caller's account, read as it is now (a revoked token is refused here)."""
+    return await _user(request, claims)
 
 
 async def get_address_turn(request: Request, client: ClientAddress) -> AsyncIterator[None]:

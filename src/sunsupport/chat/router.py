@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 
-from sunsupport.auth.deps import CurrentUser
+from sunsupport.auth.deps import CallerClaims, CurrentUser
 from sunsupport.chat import service, turns
 from sunsupport.chat.deps import PolicyDep, ReadableSession, SessionIdPath
 from sunsupport.chat.schemas import (
@@ -74,7 +74,7 @@ async def mark_read(session_id: SessionIdPath, db: DatabaseDep, user: CurrentUse
 async def post_message(
     body: MessageIn,
     db: DatabaseDep,
-    user: CurrentUser,
+    caller: CallerClaims,
     bot: BotRunnerDep,
     limiter: LimiterDep,
     settings: SettingsDep,
@@ -82,8 +82,9 @@ async def post_message(
 ) -> Response:
     if body.sender_type == "bot":
         raise Forbidden("Only the server writes bot messages")
-    await limiter.hit(limiter.messages, f"user:{user.id}", SLOW_DOWN)
-    posted = await turns.post_user_message(db, bot, user, body.session_id, body.text, policy)
+    await limiter.hit(limiter.messages, f"user:{caller.user_id}", SLOW_DOWN)
+    # The account is checked in the turn's first read (the hot path: one read, not two).
+    posted = await turns.post_user_message(db, bot, caller, body.session_id, body.text, policy)
     reply = posted.reply
     result = MessagePosted(
         answer=reply.text if reply else None,

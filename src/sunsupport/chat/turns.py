@@ -33,11 +33,12 @@ from sunsupport.chat.service import ChatPolicy, conversation_snapshot, title_fro
 from sunsupport.core import metrics
 from sunsupport.core.errors import Conflict
 from sunsupport.core.fairness import Gates
+from sunsupport.core.security import TokenClaims
 from sunsupport.core.timeutil import utcnow
 from sunsupport.core.uow import Database, on_commit
 from sunsupport.knowledge import service as knowledge
 from sunsupport.knowledge.runner import BotRunner
-from sunsupport.models import ChatSession, InboxReason, Message, SessionStatus, User
+from sunsupport.models import ChatSession, InboxReason, Message, SessionStatus
 from sunsupport.stats import service as stats
 
 HANDOFF_INTENT = "operator"
@@ -86,12 +87,18 @@ _turns = Gates(running=1, waiting=None)
 
 
 async def post_user_message(
-    db: Database, bot: BotRunner, user: User, session_id: str, text: str, policy: ChatPolicy
+    db: Database,
+    bot: BotRunner,
+    caller: TokenClaims,
+    session_id: str,
+    text: str,
+    policy: ChatPolicy,
 ) -> PostedMessage:
-    """Store the user's message and, while the bot has the conversation, its answer."""
+    """Store the caller's message and, while the bot has the conversation, its answer.
+    The caller's account is checked in the same read as the conversation."""
     async with _turns.turn(session_id):
         for attempt in range(MAX_ATTEMPTS):
-            chat, earlier = await db.read(_snapshot_with_recent, user, session_id)
+            chat, earlier = await db.read(_snapshot_with_recent, caller, session_id)
             turn = await _think(db, bot, chat, text, policy)
             try:
                 posted = await db.write(_store, turn)
@@ -105,11 +112,12 @@ async def post_user_message(
 
 
 def _snapshot_with_recent(
-    session: Session, user: User, session_id: str
+    session: Session, caller: TokenClaims, session_id: str
 ) -> tuple[ChatSession, list[review.Exchange]]:
-    """The conversation and, while the bot has it, its last answers (for the review), in
-    one read. With a human the bot does not answer, and there is nothing to review."""
-    chat = conversation_snapshot(session, user, session_id)
+    """The caller's account, the conversation and, while the bot has it, its last answers
+    (for the review), in one read. With a human the bot does not answer, and there is
+    nothing to review."""
+    chat = conversation_snapshot(session, accounts.caller(session, caller), session_id)
     if chat.status in HUMAN_STATUSES:
         return chat, []
     return chat, repository.recent_exchanges(session, chat.id, review.LOOKBACK_ANSWERS)
