@@ -1,17 +1,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from sunsupport.models import KbExample, MisunderstoodItem
 
+_INSERT_ITEM = insert(cast(Table, MisunderstoodItem.__table__))
 
-def add(session: Session, item: MisunderstoodItem) -> MisunderstoodItem:
-    session.add(item)
-    session.flush()
-    return item
+
+def insert_item(session: Session, values: dict[str, Any]) -> None:
+    session.execute(_INSERT_ITEM, values)
 
 
 def get(session: Session, item_id: int) -> MisunderstoodItem | None:

@@ -33,28 +33,29 @@ def record(
     intent: str | None,
     confidence: float | None,
     guesses: list[dict[str, Any]] | None,
-) -> MisunderstoodItem:
-    """Log one item; a second 👎 on the same answer reopens the first item instead."""
+) -> None:
+    """Log one item; a second 👎 on the same answer reopens the first item instead. (On
+    the message path, for every fallback: one prepared insert, no ORM flush.)"""
     if answer_id is not None and reason == InboxReason.DOWNVOTE:
         existing = repository.find_for_answer(session, answer_id, reason)
         if existing is not None:
             existing.status = InboxStatus.NEW
             existing.resolved_at = None
-            return existing
-    return repository.add(
+            return
+    repository.insert_item(
         session,
-        MisunderstoodItem(
-            reason=reason,
-            text=text,
-            session_id=session_id,
-            message_id=message_id,
-            answer_id=answer_id,
-            intent=intent,
-            confidence=confidence,
-            guesses=guesses,
-            status=InboxStatus.NEW,
-            created_at=utcnow(),
-        ),
+        {
+            "reason": reason,
+            "text": text,
+            "session_id": session_id,
+            "message_id": message_id,
+            "answer_id": answer_id,
+            "intent": intent,
+            "confidence": confidence,
+            "guesses": guesses,
+            "status": InboxStatus.NEW,
+            "created_at": utcnow(),
+        },
     )
 
 
@@ -76,12 +77,12 @@ def record_review(
     intent: str | None,
     confidence: float | None,
     guesses: list[dict[str, Any]] | None,
-) -> MisunderstoodItem | None:
+) -> None:
     """Send a confident answer to review, unless the answer is in the inbox already
     (for any reason: one item per answer is enough to look at it)."""
     if repository.has_item_for_answer(session, answer_id):
-        return None
-    return record(
+        return
+    record(
         session,
         reason=reason,
         text=text,
