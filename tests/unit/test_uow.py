@@ -5,7 +5,7 @@ writes are committed together; a broker failure after the commit is not the call
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -95,6 +95,9 @@ async def test_concurrent_writes_share_commits(database: SqliteDatabase) -> None
 
 class _BrokenHub:
     async def publish(self, channel: str, event: Event) -> None:
+        raise ConnectionError("broker down")
+
+    async def publish_all(self, events: Sequence[tuple[str, Event]]) -> None:
         raise ConnectionError("broker down")
 
 

@@ -71,7 +71,8 @@ def flush(bind: Session | Connection, tally: Tally) -> None:
         rows.setdefault(counter, []).append({**dict(zip(counter.key, key, strict=True)), **deltas})
     for counter in sorted(rows, key=lambda c: c.name):  # one order: no lock cycles on PostgreSQL
         ordered = sorted(rows[counter], key=lambda row: tuple(str(row[k]) for k in counter.key))
-        bind.execute(counter.statement(dialect), ordered)
+        # One row is a plain execute: an executemany goes through more machinery.
+        bind.execute(counter.statement(dialect), ordered[0] if len(ordered) == 1 else ordered)
 
 
 def _merge_row(

@@ -22,7 +22,7 @@ concurrent units together, reader threads) and :mod:`.postgres` (asyncpg, the po
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from loguru import logger
@@ -42,6 +42,8 @@ class Publisher(Protocol):
     """Where live events go after the commit (a :class:`sunsupport.live.hub.Hub`)."""
 
     async def publish(self, channel: str, event: Event) -> None: ...
+
+    async def publish_all(self, events: Sequence[tuple[str, Event]]) -> None: ...
 
 
 def emit(session: Session, channels: str | Iterable[str], event: Event) -> None:
@@ -101,11 +103,14 @@ class Database(ABC):
                 callback()
             except Exception:
                 logger.opt(exception=True).error("an after-commit callback failed")
-        for channel, event in outbox.get(_EVENTS, ()):
-            try:
-                await self.publisher.publish(channel, event)
-            except Exception as exc:
-                logger.error("live event on {} not published: {}", channel, type(exc).__name__)
+        events = outbox.get(_EVENTS)
+        if not events:
+            return
+        try:
+            await self.publisher.publish_all(events)
+        except Exception as exc:
+            channels = sorted({channel for channel, _event in events})
+            logger.error("live events on {} not published: {}", channels, type(exc).__name__)
 
 
 def _select_one(session: Session) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
@@ -73,6 +73,11 @@ class Subscription:
 class Hub(Protocol):
     async def publish(self, channel: str, event: Event) -> None: ...
 
+    async def publish_all(self, events: Sequence[tuple[str, Event]]) -> None:
+        """Publish ``(channel, event)`` pairs in this order, together where the broker
+        allows (one message for all the events of a unit of work)."""
+        ...
+
     def subscribe(self, channel: str) -> AbstractAsyncContextManager[Subscription]:
         """``async with hub.subscribe(channel) as events: async for event in events``."""
         ...
@@ -97,6 +102,10 @@ class InMemoryHub:
 
     async def publish(self, channel: str, event: Event) -> None:
         self.deliver_local(channel, event)
+
+    async def publish_all(self, events: Sequence[tuple[str, Event]]) -> None:
+        for channel, event in events:
+            self.deliver_local(channel, event)
 
     def deliver_local(self, channel: str, event: Event) -> None:
         for subscription in tuple(self._channels.get(channel, ())):

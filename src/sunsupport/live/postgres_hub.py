@@ -79,9 +79,13 @@ class PostgresHub(BrokeredHub):
         async with self._send_lock:
             if self._sender is None or self._sender.is_closed():
                 self._sender = await asyncpg.connect(self._dsn, timeout=5)
+            parts = _parts(payload)
             try:
+                if len(parts) == 1:  # a statement of its own is a transaction of its own
+                    await self._sender.execute("SELECT pg_notify($1, $2)", self._channel, parts[0])
+                    return
                 async with self._sender.transaction():  # the parts are delivered together
-                    for part in _parts(payload):
+                    for part in parts:
                         await self._sender.execute("SELECT pg_notify($1, $2)", self._channel, part)
             except (asyncpg.PostgresConnectionError, OSError):
                 self._sender.terminate()
