@@ -26,6 +26,10 @@ class PostgresDatabase(Database):
         super().__init__(publisher)
         self.engine: AsyncEngine = postgres_engine(settings)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        # Under READ COMMITTED every statement takes its own snapshot, in a transaction or
+        # not: a read unit's BEGIN and COMMIT would be two round trips that change nothing.
+        reads = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._read_sessions = async_sessionmaker(reads, expire_on_commit=False, autoflush=False)
 
     @property
     def backend(self) -> str:
@@ -34,7 +38,7 @@ class PostgresDatabase(Database):
     async def _run(
         self, unit: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any], *, write: bool
     ) -> tuple[T, dict[str, Any]]:
-        async with self._sessions() as session:
+        async with (self._sessions if write else self._read_sessions)() as session:
             try:
                 result = await session.run_sync(_unit_with_counters, unit, args, kwargs, write)
                 await session.commit()
