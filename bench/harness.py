@@ -71,6 +71,7 @@ def start_service(
         "RATE_LIMIT_LOGIN_FAILURES": "",
         "RATE_LIMIT_REGISTRATIONS": "",
         "RATE_LIMIT_BOT_PARSE": "",
+        "RATE_LIMIT_FEEDBACK": "",
         **(env or {}),
     }
     subprocess.run(

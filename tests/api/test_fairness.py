@@ -153,7 +153,11 @@ async def test_one_users_flood_waits_its_turn(client: httpx.AsyncClient, app, ne
 class TestNewLimits:
     @pytest.fixture
     def settings_overrides(self) -> dict:
-        return {"rate_limit_registrations": "3/minute", "rate_limit_bot_parse": "2/minute"}
+        return {
+            "rate_limit_registrations": "3/minute",
+            "rate_limit_bot_parse": "2/minute",
+            "rate_limit_feedback": "2/minute",
+        }
 
     async def test_registrations_are_limited_per_address(self, client: httpx.AsyncClient) -> None:
         codes = [
@@ -175,3 +179,23 @@ class TestNewLimits:
             for _ in range(3)
         ]
         assert codes == [200, 200, 429]
+
+    async def test_feedback_is_limited_per_user(self, client: httpx.AsyncClient, new_user) -> None:
+        user = await new_user()
+        session = (await client.post("/chat/session", headers=user["headers"])).json()["id"]
+        body = {"session_id": session, "text": "привет"}
+        posted = await client.post("/chat/message", headers=user["headers"], json=body)
+        url = f"/chat/message/{posted.json()['answer_id']}/feedback"
+        codes = [
+            (await client.post(url, headers=user["headers"], json={"value": v})).status_code
+            for v in (1, -1, 1)
+        ]
+        assert codes == [200, 200, 429]
+        other = await new_user()  # the limit is the user's own
+        session = (await client.post("/chat/session", headers=other["headers"])).json()["id"]
+        body = {"session_id": session, "text": "привет"}
+        posted = await client.post("/chat/message", headers=other["headers"], json=body)
+        url = f"/chat/message/{posted.json()['answer_id']}/feedback"
+        assert (
+            await client.post(url, headers=other["headers"], json={"value": 1})
+        ).status_code == 200

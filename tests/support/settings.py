@@ -22,6 +22,7 @@ SERVER_ENV = {
     "RATE_LIMIT_LOGIN_FAILURES": "",
     "RATE_LIMIT_REGISTRATIONS": "",
     "RATE_LIMIT_BOT_PARSE": "",
+    "RATE_LIMIT_FEEDBACK": "",
     "BOT_CACHE_DIR": str(BOT_CACHE_DIR),
     "REVIEW_SAMPLE_RATE": "0",
     "RATE_LIMIT_VISITORS": "",
@@ -41,6 +42,7 @@ def make_settings(database_url: str, log_dir: Path | None = None, **overrides: A
         "rate_limit_sessions": "",
         "rate_limit_registrations": "",
         "rate_limit_bot_parse": "",
+        "rate_limit_feedback": "",
         "bot_cache_dir": BOT_CACHE_DIR,
         "review_sample_rate": 0.0,  # random inbox items only where a test asks for them
         "rate_limit_visitors": "",

@@ -147,15 +147,17 @@ async def rate_session(
 @router.post(
     "/message/{message_id}/feedback",
     response_model=FeedbackOut,
-    responses=error_responses(401, 403, 404, 413, 422),
+    responses=error_responses(401, 403, 404, 413, 422, 429),
 )
 async def message_feedback(
     message_id: Annotated[int, Path(ge=1, le=2**62)],
     body: FeedbackIn,
     db: DatabaseDep,
     user: CurrentUser,
+    limiter: LimiterDep,
 ) -> FeedbackOut:
     """👍 (1) or 👎 (-1) on a bot answer, by the conversation's owner; can be changed."""
+    await limiter.hit(limiter.feedback, f"user:{user.id}", SLOW_DOWN)
     await service.set_feedback(db, user, message_id, body.value)
     return FeedbackOut(message_id=message_id, value=body.value)
 

@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     """New visitor accounts (``POST /auth/visitor``) per client address."""
     rate_limit_bot_parse: str = "60/minute"
     """``/bot/parse`` calls per user."""
+    rate_limit_feedback: str = "120/minute"
+    """👍/👎 on answers per user (changing one's mind included)."""
     rate_limit_storage_uri: str = "memory://"
     rate_limit_key_prefix: str = "sunsupport"
 

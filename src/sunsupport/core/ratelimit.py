@@ -44,6 +44,7 @@ class RateLimiter:
         self.sessions = _limit("sessions", settings.rate_limit_sessions)
         self.registrations = _limit("registrations", settings.rate_limit_registrations)
         self.bot_parse = _limit("bot_parse", settings.rate_limit_bot_parse)
+        self.feedback = _limit("feedback", settings.rate_limit_feedback)
         self.visitors = _limit("visitors", settings.rate_limit_visitors)
 
     async def hit(self, limit: Limit, key: str, detail: str) -> None:
