@@ -65,3 +65,17 @@ async def test_only_visitors_nobody_can_use_are_forgotten(
     assert await db.read(count_rows, AuditEntry, entries) == 1
     assert await idle_visitors.forget(db, 30) == 0  # nothing left to do: no new entry
     assert await db.read(count_rows, AuditEntry, entries) == 1
+
+
+async def test_a_visitor_who_renewed_their_token_is_kept_while_it_lives(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    """Made 31 days ago, never a page open, no chat, but back a moment ago for a new token
+    (good for another 30 days): the account stays, and the new token opens it."""
+    returning, headers = await visitor(client)
+    await age(app, returning, 31)
+    renewed = await client.post("/auth/visitor/renew", headers=headers)
+    assert renewed.status_code == 200
+    assert await idle_visitors.forget(app.state.db, 30) == 0
+    new_headers = {"Authorization": f"Bearer {renewed.json()['access_token']}"}
+    assert (await client.get("/auth/me", headers=new_headers)).status_code == 200

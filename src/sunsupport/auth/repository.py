@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, bindparam, delete, exists, select, update
+from sqlalchemy import Table, bindparam, delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from sunsupport.core.usernames import normalise, skeleton
@@ -159,3 +159,18 @@ def become_user(
     user.token_version += 1  # the widget's long-lived visitor token must not open it
     session.flush()
     return user
+
+
+def refresh_live(session: Session, user_ids: Sequence[int], until: datetime) -> None:
+    """These people were here: an open live connection counts them present until
+    ``until``, a visitor renewing their token counts as seen then (never moved
+    backwards). The idle-visitor cleanup and the away-by-email rule read it."""
+    session.execute(
+        update(User)
+        .where(
+            User.id.in_(user_ids),
+            or_(User.live_until.is_(None), User.live_until < until),
+        )
+        .values(live_until=until)
+        .execution_options(synchronize_session=False)
+    )

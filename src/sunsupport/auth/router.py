@@ -75,7 +75,8 @@ async def visitor(
     """Chat without registering (the widget): a passwordless visitor account and its
     token, valid ``VISITOR_TOKEN_EXPIRE_DAYS``."""
     await limiter.hit(limiter.visitors, f"addr:{client}", TOO_MANY_VISITORS)
-    return _visitor_token(await service.create_visitor(db), settings)
+    user = await service.create_visitor(db)
+    return _visitor_token(user, service.issue_token(user, settings))
 
 
 @router.post(
@@ -83,16 +84,17 @@ async def visitor(
     response_model=VisitorTokenOut,
     responses=error_responses(401, 403),
 )
-async def renew_visitor(user: CurrentUser, settings: SettingsDep) -> VisitorTokenOut:
+async def renew_visitor(
+    user: CurrentUser, db: DatabaseDep, settings: SettingsDep
+) -> VisitorTokenOut:
     """A fresh token for the calling visitor (the widget asks on each visit): a visitor
-    who comes back within ``VISITOR_TOKEN_EXPIRE_DAYS`` keeps their chats for good."""
+    who comes back within ``VISITOR_TOKEN_EXPIRE_DAYS`` keeps their chats and account."""
     if not user.is_visitor:
         raise Forbidden("Only a visitor's token is renewed; users log in")
-    return _visitor_token(user, settings)
+    return _visitor_token(user, await service.renew_visitor(db, user, settings))
 
 
-def _visitor_token(user: User, settings: SettingsDep) -> VisitorTokenOut:
-    token = service.issue_token(user, settings)
+def _visitor_token(user: User, token: str) -> VisitorTokenOut:
     return VisitorTokenOut(access_token=token, username=user.username, display_name=user.shown_name)
 
 

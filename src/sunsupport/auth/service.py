@@ -208,6 +208,18 @@ async def user_by_id(db: Database, user_id: int) -> User | None:
     return await db.read(repository.snapshot_by_id, user_id)
 
 
+def mark_present(session: Session, user_ids: Sequence[int], until: datetime) -> None:
+    """These people are (or were) here until ``until``: see ``repository.refresh_live``."""
+    repository.refresh_live(session, user_ids, until)
+
+
+async def renew_visitor(db: Database, user: User, settings: Settings) -> str:
+    """A fresh token for a returning visitor; the visit counts as the visitor being seen,
+    so the idle-visitor cleanup keeps the account as long as the new token lives."""
+    await db.write(mark_present, [user.id], utcnow())
+    return issue_token(user, settings)
+
+
 def caller(session: Session, claims: TokenClaims) -> User:
     """The account a token opens, as it is now; :class:`Unauthorized` when the token no
     longer opens it. A rule inside a unit, so that a route's own first read can check

@@ -161,20 +161,6 @@ def postpone(
     )
 
 
-def refresh_live(session: Session, user_ids: Sequence[int], until: datetime) -> None:
-    """These people have an open live connection: they count as present until ``until``
-    (never moved backwards)."""
-    session.execute(
-        update(User)
-        .where(
-            User.id.in_(user_ids),
-            or_(User.live_until.is_(None), User.live_until < until),
-        )
-        .values(live_until=until)
-        .execution_options(synchronize_session=False)
-    )
-
-
 def seen_since(session: Session, session_id: str, message_id: int) -> bool:
     """Whether the owner has seen ``message_id``: their read mark is past it, or they
     wrote in the conversation after it."""

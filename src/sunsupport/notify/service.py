@@ -18,6 +18,7 @@ from datetime import timedelta
 from loguru import logger
 from sqlalchemy.orm import Session
 
+from sunsupport.auth import service as accounts
 from sunsupport.core.timeutil import utcnow
 from sunsupport.core.uow import Database
 from sunsupport.models import ChatSession, Message
@@ -86,6 +87,6 @@ class LivePresence:
         try:
             for start in range(0, len(user_ids), 500):
                 chunk = user_ids[start : start + 500]
-                await self._db.write(repository.refresh_live, chunk, utcnow() + LIVE_TTL)
+                await self._db.write(accounts.mark_present, chunk, utcnow() + LIVE_TTL)
         except Exception as exc:  # best effort: the next renewal tries again
             logger.debug("presence not renewed: {}", type(exc).__name__)
