@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from sunsupport.core.timeutil import utcnow
+from sunsupport.models import ConversationDay
+from sunsupport.stats import service as stats
 from tests.support.api import make_staff, open_chat, say
 
 OUT_OF_SCOPE = "сколько стоит биткоин"
@@ -78,3 +85,21 @@ async def test_stats_of_an_empty_range(client: httpx.AsyncClient, app) -> None:
     )
     body = response.json()
     assert body["conversations"] == 0 and body["fallback_rate"] is None and body["daily"] == []
+
+
+@pytest.mark.both_databases
+async def test_a_conversation_deleted_in_the_same_commit_as_its_turn_leaves_no_id(app) -> None:
+    """The re-keying of a deleted conversation's statistics must see the active-day row
+    of a turn committed together with the deletion (on SQLite: one group-commit batch)."""
+    conversation = str(uuid.uuid4())
+
+    def turn_then_delete(session: Session) -> None:
+        stats.count_turn(session, conversation, utcnow(), None)
+        stats.unlink_conversations(session, [conversation])
+
+    await app.state.db.write(turn_then_delete)
+    ids = await app.state.db.read(
+        lambda session: list(session.scalars(select(ConversationDay.conversation_id)))
+    )
+    assert conversation not in ids
+    assert len(ids) == 1  # the day still counts, under a random id

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sunsupport.core.db import Base, UTCDateTime
 
 STATS_BUCKETS = 8
-"""Each day's counters are spread over this many rows (by conversation), so concurrent
-turns of different conversations rarely wait for the same row lock on PostgreSQL."""
+"""On PostgreSQL each day's counters are spread over this many rows (by conversation),
+so concurrent turns of different conversations rarely wait for the same row lock. On
+SQLite, where writes take turns, they use one row a day."""
 
 
 class DailyCounts(Base):

@@ -1,9 +1,9 @@
 """Every query on the statistics tables: folding changes in (upserts) and reading ranges.
 
 The upserts are one statement each (``INSERT … ON CONFLICT DO UPDATE``), built once per
-dialect; SQLite and PostgreSQL spell them alike. The counters (daily counts, intents,
-active days) are not executed by the unit that counts: they go through
-:mod:`sunsupport.core.tally`, which writes the increments of a whole commit together.
+dialect; SQLite and PostgreSQL spell them alike. The daily counters (messages, intents)
+are not executed by the unit that counts: they go through :mod:`sunsupport.core.tally`,
+which writes the increments of a whole commit together. They name no conversation.
 """
 
 from __future__ import annotations
@@ -89,9 +89,6 @@ def _facts_statement(dialect: str, columns: frozenset[str], keep_first: bool) ->
 
 _DAILY_COUNTS = tally.Counter("stats_daily", _add_counts_statement, ("day", "bucket"))
 _DAILY_INTENTS = tally.Counter("stats_daily_intents", _add_intent_statement, ("day", "intent"))
-_ACTIVE_DAYS = tally.Counter(
-    "stats_conversation_days", _conversation_day_statement, ("day", "conversation_id")
-)
 
 
 def add_counts(session: Session, day: date, bucket: int, deltas: dict[str, int]) -> None:
@@ -108,7 +105,10 @@ def add_intent(session: Session, day: date, intent: str) -> None:
 
 
 def mark_conversation_day(session: Session, day: date, conversation_id: str) -> None:
-    tally.add(session, _ACTIVE_DAYS, {"day": day, "conversation_id": conversation_id}, {})
+    """At once, not through the tally: deleting the conversation later in the same batch
+    re-keys this row, which it can only do if the row is there."""
+    params = {"day": day, "conversation_id": conversation_id}
+    session.execute(_conversation_day_statement(_dialect(session)), params)
 
 
 def uses_row_locks(session: Session) -> bool:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import statistics
 import uuid
 import zlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 
 from sqlalchemy.orm import Session
 
 from sunsupport.core.errors import Unprocessable
+from sunsupport.core.uow import on_commit
 from sunsupport.models import STATS_BUCKETS
 from sunsupport.stats import repository
 
@@ -105,6 +108,28 @@ def _bucket(session: Session, conversation_id: str) -> int:
     return zlib.crc32(conversation_id.encode()) % STATS_BUCKETS
 
 
+MARKED_DAYS = 50_000
+"""Conversation days this process remembers having marked (most recent kept)."""
+_marked: OrderedDict[tuple[date, str], None] = OrderedDict()
+
+
+def _mark_active(session: Session, day: date, conversation_id: str) -> None:
+    """The conversation had a customer message on ``day``: one row per conversation and
+    day, so after its first turn of the day the insert (a no-op) is skipped. The mark is
+    remembered only once committed; the id of a deleted conversation is never reused."""
+    key = (day, conversation_id)
+    if key in _marked:
+        return
+    repository.mark_conversation_day(session, day, conversation_id)
+    on_commit(session, partial(_remember_mark, key))
+
+
+def _remember_mark(key: tuple[date, str]) -> None:
+    _marked[key] = None
+    while len(_marked) > MARKED_DAYS:
+        _marked.popitem(last=False)
+
+
 def count_turn(
     session: Session,
     conversation_id: str,
@@ -114,7 +139,7 @@ def count_turn(
     """A customer message and, if the bot answered, ``(answered_at, intent, fallback)``."""
     bucket = _bucket(session, conversation_id)
     day = _day(sent_at)
-    repository.mark_conversation_day(session, day, conversation_id)
+    _mark_active(session, day, conversation_id)
     if answer is None:
         repository.add_counts(session, day, bucket, {"user_messages": 1})
         return
