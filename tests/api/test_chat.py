@@ -9,7 +9,7 @@ from sqlalchemy import delete
 
 from sunsupport.bot.seed import GOODBYE, GREETING
 from sunsupport.models import ChatSession, Message, User
-from tests.support.api import open_chat, say
+from tests.support.api import PASSWORD, open_chat, say
 from tests.support.databases import connections_held_by_requests, count_rows
 
 
@@ -284,6 +284,21 @@ class TestRateLimits:
         assert len(history) == 6
         other_sid = await open_chat(client, other)
         assert (await post_message(client, other, other_sid, "привет")).status_code == 201
+
+    async def test_a_revoked_token_does_not_use_up_the_accounts_allowance(
+        self, client: httpx.AsyncClient, new_user
+    ) -> None:
+        user = await new_user()
+        sid = await open_chat(client, user)
+        stolen = dict(user)
+        assert (await client.post("/auth/logout-all", headers=user["headers"])).status_code == 204
+        for _ in range(5):
+            assert (await post_message(client, stolen, sid, "привет")).status_code == 401
+        login = {"username": user["username"], "password": PASSWORD}
+        token = (await client.post("/auth/login", json=login)).json()["access_token"]
+        fresh = {**user, "headers": {"Authorization": f"Bearer {token}"}}
+        for _ in range(3):
+            assert (await post_message(client, fresh, sid, "привет")).status_code == 201
 
     async def test_session_creation_is_limited(self, client: httpx.AsyncClient, new_user) -> None:
         user = await new_user()

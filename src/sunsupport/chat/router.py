@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
@@ -82,9 +83,12 @@ async def post_message(
 ) -> Response:
     if body.sender_type == "bot":
         raise Forbidden("Only the server writes bot messages")
-    await limiter.hit(limiter.messages, f"user:{caller.user_id}", SLOW_DOWN)
-    # The account is checked in the turn's first read (the hot path: one read, not two).
-    posted = await turns.post_user_message(db, bot, caller, body.session_id, body.text, policy)
+    # The account is checked in the turn's first read (the hot path: one read, not two),
+    # and the message counted against the limit only then.
+    admit = partial(limiter.hit, limiter.messages, f"user:{caller.user_id}", SLOW_DOWN)
+    posted = await turns.post_user_message(
+        db, bot, caller, body.session_id, body.text, policy, admit=admit
+    )
     reply = posted.reply
     result = MessagePosted(
         answer=reply.text if reply else None,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import random
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -93,12 +93,17 @@ async def post_user_message(
     session_id: str,
     text: str,
     policy: ChatPolicy,
+    admit: Callable[[], Awaitable[None]] | None = None,
 ) -> PostedMessage:
     """Store the caller's message and, while the bot has the conversation, its answer.
-    The caller's account is checked in the same read as the conversation."""
+    The caller's account is checked in the same read as the conversation; ``admit`` (the
+    rate limit) is charged after that check, before the bot, so a revoked token cannot
+    use up its account's allowance."""
     async with _turns.turn(session_id):
         for attempt in range(MAX_ATTEMPTS):
             chat, earlier = await db.read(_snapshot_with_recent, caller, session_id)
+            if admit is not None and attempt == 0:
+                await admit()
             turn = await _think(db, bot, chat, text, policy)
             try:
                 posted = await db.write(_store, turn)
