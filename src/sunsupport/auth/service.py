@@ -213,10 +213,16 @@ def mark_present(session: Session, user_ids: Sequence[int], until: datetime) -> 
     repository.refresh_live(session, user_ids, until)
 
 
+SEEN_RESOLUTION = timedelta(hours=1)
+"""A visitor's renewals are recorded at most this often (the widget asks on each page)."""
+
+
 async def renew_visitor(db: Database, user: User, settings: Settings) -> str:
     """A fresh token for a returning visitor; the visit counts as the visitor being seen,
     so the idle-visitor cleanup keeps the account as long as the new token lives."""
-    await db.write(mark_present, [user.id], utcnow())
+    now = utcnow()
+    if user.live_until is None or user.live_until < now - SEEN_RESOLUTION:
+        await db.write(mark_present, [user.id], now)
     return issue_token(user, settings)
 
 

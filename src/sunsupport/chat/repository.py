@@ -23,6 +23,7 @@ _MESSAGES = cast(Table, Message.__table__)
 _SESSIONS = cast(Table, ChatSession.__table__)
 _SESSION_BY_ID = select(_SESSIONS).where(_SESSIONS.c.id == bindparam("sid"))
 _MESSAGE_IDS = insert(_MESSAGES).returning(_MESSAGES.c.id)
+_MESSAGE_IDS_IN_ORDER = insert(_MESSAGES).returning(_MESSAGES.c.id, sort_by_parameter_order=True)
 
 
 def get_session(
@@ -139,13 +140,19 @@ def bump(session: Session, chat: ChatSession) -> None:
 
 
 def add_messages(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert messages in order in one statement; their ids, in the same order.
+    """Insert messages in order; their ids, in the same order.
 
-    An executemany with RETURNING is sent as one ``INSERT … VALUES (…), (…) RETURNING
-    id`` (SQLAlchemy's "insertmanyvalues"), compiled once. The rows get ascending ids in
-    the order of the VALUES list, so the sorted ids are the rows' ids in order. (Asking
-    SQLAlchemy to keep the order instead runs one statement per row on SQLite.)"""
-    return sorted(session.execute(_MESSAGE_IDS, rows).scalars().all())
+    PostgreSQL: SQLAlchemy's ordered form (one ``INSERT … SELECT … ORDER BY`` statement).
+    SQLite: that form runs one statement per row, so the rows go as one ``INSERT … VALUES
+    (…), (…) RETURNING id``; with one writer and AUTOINCREMENT, SQLite numbers the rows
+    in the order of the VALUES list, so the sorted ids are the rows' ids in order."""
+    if session.get_bind().dialect.name == "postgresql":
+        ids = list(session.execute(_MESSAGE_IDS_IN_ORDER, rows).scalars().all())
+    else:
+        ids = sorted(session.execute(_MESSAGE_IDS, rows).scalars().all())
+    if len(ids) != len(rows):
+        raise RuntimeError(f"inserted {len(rows)} messages, got {len(ids)} ids")
+    return ids
 
 
 def add_message(session: Session, message: Message) -> Message:

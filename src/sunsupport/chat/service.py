@@ -145,7 +145,10 @@ def conversations_with_messages(
     chats = repository.sessions_of(session, user_id)
     by_chat: dict[str, list[Message]] = {chat.id: [] for chat in chats}
     for message in repository.messages_of(session, user_id):
-        by_chat[message.session_id].append(message)
+        # A conversation started between the two reads (PostgreSQL reads take a snapshot
+        # each) is not in ``chats``: its messages wait for the next export.
+        if message.session_id in by_chat:
+            by_chat[message.session_id].append(message)
     return [(chat, by_chat[chat.id]) for chat in chats]
 
 

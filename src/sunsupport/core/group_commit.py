@@ -110,7 +110,10 @@ class GroupCommitWriter:
         with connection.begin():
             for job in jobs:
                 job.outcome = job.context.run(self._run_unit, connection, job, counted)
-            tally.flush(connection, counted)  # if this fails, the whole batch is rolled back
+            # If this fails, the whole batch is rolled back and every caller gets the error
+            # (nothing half-counted is stored; the counters' upserts have no constraint
+            # that one unit's values could break).
+            tally.flush(connection, counted)
         self.batches += 1
         self.units += len(jobs)
 

@@ -48,7 +48,7 @@ class SqliteDatabase(Database):
         with Session(self.read_engine, expire_on_commit=False, autoflush=False) as session:
             result = unit(session, *args, **kwargs)
             if tally.take(session):
-                raise RuntimeError(f"{unit.__name__} counted in a read unit; use write")
+                raise RuntimeError(f"{getattr(unit, '__name__', unit)!r} counted in a read unit")
             session.commit()
             return result, take_outbox(session)
 

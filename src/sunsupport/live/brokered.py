@@ -65,10 +65,14 @@ class BrokeredHub(ABC):
     def _on_payload(self, payload: str | bytes) -> None:
         try:
             data = json.loads(payload)
-            for item in data if isinstance(data, list) else [data]:
-                self._local.deliver_local(str(item["c"]), dict(item["e"]))
-        except (ValueError, KeyError, TypeError):
+        except ValueError:
             logger.warning("ignoring a malformed live event from the broker")
+            return
+        for item in data if isinstance(data, list) else [data]:
+            try:
+                self._local.deliver_local(str(item["c"]), dict(item["e"]))
+            except (ValueError, KeyError, TypeError):  # the others still go out
+                logger.warning("ignoring a malformed live event from the broker")
 
     async def _listen_forever(self) -> None:
         backoff = 0.2
