@@ -167,12 +167,13 @@ class BodySizeLimitMiddleware:
             return
         received = 0
         response_started = False
-        deadline = time.monotonic() + self.body_seconds
+        loop_deadline = asyncio.get_running_loop().time() + self.body_seconds
 
         async def limited_receive() -> Message:
             nonlocal received
-            try:
-                message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
+            try:  # asyncio.timeout: no task per receive, unlike wait_for on Python 3.11
+                async with asyncio.timeout_at(loop_deadline):
+                    message = await receive()
             except TimeoutError:
                 raise _BodyTooSlow() from None
             if message["type"] == "http.request":
