@@ -12,6 +12,10 @@ writes: they commit together or not at all.
 A counter is described by a :class:`Counter`: the upsert statement (built per dialect,
 taking one row of parameters and adding its ``deltas`` to the row's current values) and
 the columns that name a row.
+
+Only for rows that no other unit of the same commit reads, moves or deletes: they are
+written after every unit has run (a row another unit must see, such as a conversation's
+active day that its deletion re-keys, is written by the unit itself).
 """
 
 from __future__ import annotations
