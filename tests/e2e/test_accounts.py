@@ -9,7 +9,7 @@ import urllib.error
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Route, expect
 
 from tests.support.browser import UI, Account, api_call, post_json, seed_token
 
@@ -65,6 +65,33 @@ def test_the_profile_panel_from_password_change_to_deleting_the_account(
     with pytest.raises(urllib.error.HTTPError) as refused:
         post_json(f"{live_server}/auth/login", credentials)
     assert refused.value.code == 401
+
+
+def test_a_password_change_answered_after_the_other_tab_signed_out(chat: UI) -> None:
+    """The other tab, its token revoked, signs out (and clears the stored token) before
+    this tab's own password change is answered: this tab still carries on with its new
+    token instead of showing the login form."""
+    chat.send("привет")
+    other = UI(chat.page.context.new_page())
+    other.page.goto("/")
+    expect(other.by("chat-input")).to_be_visible()
+
+    def answer_late(route: Route) -> None:
+        response = route.fetch()  # the change is made (the other tab is told at once) ...
+        expect(other.by("login-username")).to_be_visible()  # ... and has signed out
+        route.fulfill(response=response)
+
+    chat.page.route("**/auth/password", answer_late)
+    chat.by("profile-open").click()
+    chat.by("password-current").fill(chat.account.password)
+    chat.by("password-new").fill(NEW_PASSWORD)
+    chat.by("password-submit").click()
+    expect(chat.by("profile-status")).to_contain_text("Пароль изменён")
+    chat.by("profile-close").click()
+    chat.send("спасибо")
+    expect(chat.by("login-username")).to_be_hidden()
+    chat.page.reload()  # the new token was kept for this tab
+    expect(chat.by("chat-input")).to_be_visible()
 
 
 def test_sign_out_everywhere_from_the_profile_panel(chat: UI) -> None:

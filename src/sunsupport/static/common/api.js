@@ -144,9 +144,10 @@ async function request(method, path, { body, auth = true, renewing = false } = {
       parseRetryAfter(response.headers.get("Retry-After")),
     );
     if (response.status === 401 && auth && renewal && !renewing) await renewal.catch(() => {});
-    if (response.status === 401 && auth && token && tokenStore.get() && tokenStore.get() !== token) {
+    if (response.status === 401 && auth && tokenStore.get() && tokenStore.get() !== token) {
       // This tab got a new token while the request was on its way (its password change):
-      // the refusal was for the old one.
+      // the refusal was for the old one, or for none at all (another tab, signed out by
+      // that change, cleared the stored token before this tab's answer brought the new).
       return request(method, path, { body, auth });
     }
     if (response.status === 401 && auth && unauthorizedHandler) {
