@@ -1,6 +1,6 @@
 // The open chat's messages: each message once, in id order, 👍/👎 under the bot's answers.
 
-import { insertInOrder, messageNode, messageRow as rowIn, senderKind } from "/static/common/messages.js";
+import { insertInOrder, messageRow as rowIn, senderKind, storedMessageNode } from "/static/common/messages.js";
 import { $, nearBottom as isNearBottom, scrollToBottom as scrollDown } from "/static/common/ui.js";
 import { feedbackNode, setFeedback } from "/static/chat/feedback.js";
 
@@ -40,13 +40,7 @@ export function appendPending(node) {
 }
 
 function toNode(m) {
-  const node = messageNode({
-    id: m.id,
-    sender: m.sender_type,
-    text: m.text,
-    sentAt: m.sent_at,
-    authorName: m.author_name,
-  });
+  const node = storedMessageNode(m);
   if (senderKind(m.sender_type) === "bot" && node.dataset.id) node.append(feedbackNode(m.feedback ?? null));
   return node;
 }

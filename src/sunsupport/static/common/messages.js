@@ -60,6 +60,18 @@ export function messageNode({ id, sender, text, sentAt, authorName = null, label
   return item;
 }
 
+/** The node of a stored message as the API and the live events carry it. */
+export function storedMessageNode(m, labels) {
+  return messageNode({
+    id: m.id,
+    sender: m.sender_type,
+    text: m.text,
+    sentAt: m.sent_at,
+    authorName: m.author_name,
+    labels,
+  });
+}
+
 /** The row of message `id` in `list`, if it is on screen. */
 export function messageRow(list, id) {
   return list.querySelector(`li[data-id="${CSS.escape(String(id))}"]`);

@@ -5,7 +5,7 @@ import { announce } from "/static/common/announce.js";
 import { api } from "/static/common/api.js";
 import { currentUser } from "/static/common/auth.js";
 import { clearError, setError } from "/static/common/errors.js";
-import { insertInOrder, messageNode, messageRow, spokenMessage } from "/static/common/messages.js";
+import { insertInOrder, messageRow, spokenMessage, storedMessageNode } from "/static/common/messages.js";
 import { staffStatusText } from "/static/common/status.js";
 import { $, nearBottom, scrollToBottom as scrollDown } from "/static/common/ui.js";
 import { closeCanned } from "/static/operator/canned.js";
@@ -169,14 +169,7 @@ export function adoptSession(session) {
 
 export function renderMessage(m) {
   if (m?.id === undefined || m.id === null || messageRow(dom.messages, m.id)) return false;
-  const node = messageNode({
-    id: m.id,
-    sender: m.sender_type,
-    text: m.text,
-    sentAt: m.sent_at,
-    authorName: m.author_name,
-    labels: LABELS,
-  });
+  const node = storedMessageNode(m, LABELS);
   insertInOrder(dom.messages, node, m.id);
   return true;
 }
