@@ -6,6 +6,7 @@
 
 Phases (``--duration`` seconds each):
 1. a bare FastAPI app returning {"status": "ok"} (same venv, same uvicorn): the scale;
+   then the seed rebuilt from its README (``seed_app.py``), message round trips only;
 2. our server: ``/livez`` (the trivial route: our middleware, no database), ``/openapi.json``
    and ``/health``, 50 clients each;
 3. the message round trip (``POST /chat/message``: auth, ownership, the bot, the write) at
@@ -29,18 +30,21 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
+import cpu
 from harness import (
     PASSWORD,
     TEXTS,
     Account,
     Request,
     Result,
+    Server,
     accounts,
     closed_loop,
     database,
     get,
     post_message,
     start_bare,
+    start_seed,
     start_service,
     stop,
 )
@@ -49,13 +53,31 @@ LONG_TEXT = ("почему солнце сегодня светит так ту�
 
 
 def _table(rows: list[dict[str, object]]) -> str:
-    lines = ["| phase | clients | per s | ratio | p50 ms | p99 ms | errors |", "|---" * 7 + "|"]
+    lines = [
+        "| phase | clients | per s | ratio | p50 ms | p99 ms | errors "
+        "| machine busy % | cores: server / db / client | server CPU ms per request |",
+        "|---" * 10 + "|",
+    ]
     for r in rows:
+        cores = (
+            f"{r['server_cores']} / {r['database_cores']} / {r['client_cores']}"
+            if "server_cores" in r
+            else ""
+        )
         lines.append(
             f"| {r['name']} | {r['clients']} | {r['per_s']} | {r['ratio']} | {r['p50_ms']} "
-            f"| {r['p99_ms']} | {r['errors'] or 0} |"
+            f"| {r['p99_ms']} | {r['errors'] or 0} | {r.get('machine_busy_pct', '')} | {cores} "
+            f"| {r.get('server_cpu_ms') or ''} |"
         )
     return "\n".join(lines)
+
+
+async def _metered(server_pid: int, phase: Awaitable[Result]) -> Result:
+    """Run one phase and record where the machine's CPU went meanwhile."""
+    before = cpu.snapshot(server_pid)
+    result = await phase
+    result.cpu = cpu.split(before, cpu.snapshot(server_pid), result.seconds)
+    return result
 
 
 async def _register(http: aiohttp.ClientSession, _n: int) -> int:
@@ -112,21 +134,24 @@ async def _answer_id(base_url: str, user: Account) -> int:
 
 
 async def measure_service(
-    base_url: str, levels: list[int], seconds: float, floods: bool, trivial_path: str
+    server: Server, levels: list[int], seconds: float, floods: bool, trivial_path: str
 ) -> tuple[list[Result], float]:
+    base_url, pid = server.base_url, server.process.pid
     results: list[Result] = []
-    trivial = await closed_loop(trivial_path, base_url, 50, seconds, get(trivial_path))
+    trivial = await _metered(
+        pid, closed_loop(trivial_path, base_url, 50, seconds, get(trivial_path))
+    )
     results.append(trivial)
     if trivial_path != "/openapi.json":
-        openapi = await closed_loop("/openapi.json", base_url, 50, seconds, get("/openapi.json"))
-        results.append(openapi)
-    results.append(await closed_loop("/health", base_url, 50, seconds, get("/health")))
+        openapi = closed_loop("/openapi.json", base_url, 50, seconds, get("/openapi.json"))
+        results.append(await _metered(pid, openapi))
+    health = closed_loop("/health", base_url, 50, seconds, get("/health"))
+    results.append(await _metered(pid, health))
     users = await accounts(base_url, max(levels))
     for clients in levels:
         send = post_message(users[:clients], TEXTS)
-        results.append(
-            await closed_loop("POST /chat/message", base_url, clients, seconds, send, ok=201)
-        )
+        phase = closed_loop("POST /chat/message", base_url, clients, seconds, send, ok=201)
+        results.append(await _metered(pid, phase))
     if floods:
         victim, flooder = (await accounts(base_url, 2, users=2))[:2]
         answer = await _answer_id(base_url, flooder)
@@ -151,6 +176,31 @@ async def measure_service(
     return results, trivial.rate
 
 
+async def measure_seed(seed: Server, levels: list[int], seconds: float) -> list[Result]:
+    """The same message round trips against the seed, beside which ours is judged."""
+    users = await accounts(seed.base_url, max(levels))
+    results = []
+    for clients in levels:
+        send = post_message(users[:clients], TEXTS)
+        phase = closed_loop(
+            "seed: POST /chat/message", seed.base_url, clients, seconds, send, ok=201
+        )
+        results.append(await _metered(seed.process.pid, phase))
+    return results
+
+
+def _against_seed(ours: list[dict[str, object]], seed: list[dict[str, object]]) -> str:
+    lines = ["| clients | ours per s | seed per s | ours / seed |", "|---" * 4 + "|"]
+    theirs = {r["clients"]: r["per_s"] for r in seed}
+    for row in ours:
+        if row["name"] != "POST /chat/message" or row["clients"] not in theirs:
+            continue
+        mine, base = float(row["per_s"]), float(theirs[row["clients"]])  # type: ignore[arg-type]
+        ratio = round(mine / base, 2) if base else None
+        lines.append(f"| {row['clients']} | {mine} | {base} | {ratio} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=None, help="PostgreSQL URL (default: SQLite)")
@@ -159,6 +209,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=8.0)
     parser.add_argument("--no-floods", action="store_true")
     parser.add_argument("--no-bare", action="store_true")
+    parser.add_argument("--no-seed", action="store_true", help="skip the seed's message phases")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--trivial", default="/livez", help="the route the ratios are to")
     args = parser.parse_args()
@@ -170,13 +221,23 @@ def main() -> None:
         if not args.no_bare:
             bare = start_bare(workdir)
             try:
-                scale = asyncio.run(
-                    closed_loop("bare FastAPI", bare.base_url, 50, args.duration, get("/"))
-                )
+                bare_loop = closed_loop("bare FastAPI", bare.base_url, 50, args.duration, get("/"))
+                scale = asyncio.run(_metered(bare.process.pid, bare_loop))
             finally:
                 stop(bare)
             report["bare"] = scale.row()
             print(_table([scale.row()]), "\n", flush=True)
+        seed_rows: list[dict[str, object]] = []
+        if not args.no_seed:
+            (workdir / "seed").mkdir()
+            seed = start_seed(workdir / "seed")
+            try:
+                measured = asyncio.run(measure_seed(seed, levels, args.duration))
+            finally:
+                stop(seed)
+            seed_rows = [r.row() for r in measured]
+            report["seed"] = seed_rows
+            print(f"### the seed (rebuilt), SQLite\n\n{_table(seed_rows)}\n", flush=True)
         for number, workers in enumerate(int(w) for w in args.workers.split(",")):
             run_dir = workdir / f"workers-{workers}"
             run_dir.mkdir()
@@ -185,9 +246,7 @@ def main() -> None:
                 try:
                     floods = not args.no_floods and number == 0
                     results, baseline = asyncio.run(
-                        measure_service(
-                            server.base_url, levels, args.duration, floods, args.trivial
-                        )
+                        measure_service(server, levels, args.duration, floods, args.trivial)
                     )
                 finally:
                     stop(server)
@@ -195,6 +254,8 @@ def main() -> None:
             report[f"workers={workers}"] = rows
             kind = "PostgreSQL" if args.database_url else "SQLite"
             print(f"### {kind}, {workers} worker(s)\n\n{_table(rows)}\n", flush=True)
+            if seed_rows and number == 0:
+                print(_against_seed(rows, seed_rows), "\n", flush=True)
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
 

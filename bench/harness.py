@@ -95,18 +95,34 @@ def start_service(
 
 def start_bare(workdir: Path) -> Server:
     """A bare FastAPI app returning {"status": "ok"}, served like ours (uvicorn, one worker)."""
+    return _start_uvicorn(
+        "bare_app:app", workdir, "/", ["--no-access-log", "--log-level", "warning"]
+    )
+
+
+def start_seed(workdir: Path) -> Server:
+    """The seed rebuilt from its README (``seed_app.py``), run as its README says: plain
+    ``uvicorn``, access log on, its SQLite file in ``workdir``, the bot's 2 s sleep off."""
+    env = {"SEED_DATABASE": str(workdir / "seed.db"), "SEED_BOT_DELAY": "0"}
+    return _start_uvicorn("seed_app:app", workdir, "/livez", [], env)
+
+
+def _start_uvicorn(
+    app: str, workdir: Path, probe: str, options: list[str], env: dict[str, str] | None = None
+) -> Server:
     port = free_port()
-    log = workdir / "bare.out"
-    command = [PYTHON, "-m", "uvicorn", "bare_app:app", "--port", str(port), "--no-access-log"]
+    log = workdir / f"{app.split(':')[0]}.out"
+    command = [PYTHON, "-m", "uvicorn", app, "--app-dir", str(Path(__file__).parent)]
     with log.open("ab") as out:
         process = subprocess.Popen(
-            [*command, "--log-level", "warning"],
-            cwd=Path(__file__).parent,
+            [*command, "--port", str(port), *options],
+            cwd=workdir,
+            env={**os.environ, **(env or {})},
             stdout=out,
             stderr=subprocess.STDOUT,
         )
     base_url = f"http://127.0.0.1:{port}"
-    _wait_healthy(process, f"{base_url}/", log)
+    _wait_healthy(process, f"{base_url}{probe}", log)
     return Server(base_url, process, workdir)
 
 
@@ -160,6 +176,8 @@ class Result:
     seconds: float
     latencies: list[float] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
+    cpu: dict[str, float] = field(default_factory=dict)
+    """Cores used by the server, the database and this process (see ``cpu.split``)."""
 
     @property
     def rate(self) -> float:
@@ -184,6 +202,12 @@ class Result:
             else None,
             "ok": len(self.latencies),
             "errors": dict(self.errors),
+            **self.cpu,
+            "server_cpu_ms": round(
+                1000 * self.cpu["server_cores"] * self.seconds / len(self.latencies), 2
+            )
+            if self.cpu and self.latencies
+            else None,
         }
 
 
@@ -274,7 +298,7 @@ async def accounts(base_url: str, count: int, users: int = 20) -> list[Account]:
                 headers = people[n % len(people)]
                 async with http.post("/chat/session", headers=headers) as response:
                     session_id = (await response.json())["id"]
-                body = {"session_id": session_id, "text": "привет"}
+                body = {"session_id": session_id, "sender_type": "user", "text": "привет"}
                 async with http.post("/chat/message", json=body, headers=headers) as response:
                     assert response.status == 201, await response.text()
                 return Account(headers, session_id)
@@ -293,7 +317,9 @@ def post_message(users: list[Account], texts: list[str]) -> Request:
         who = n % len(users)
         turns[who] += 1
         user = users[who]
-        body = {"session_id": user.session_id, "text": texts[(turns[who] + who) % len(texts)]}
+        text = texts[(turns[who] + who) % len(texts)]
+        # sender_type: the seed requires it; ours takes it and allows only "user".
+        body = {"session_id": user.session_id, "sender_type": "user", "text": text}
         async with http.post("/chat/message", json=body, headers=user.headers) as response:
             await response.read()
             return response.status
