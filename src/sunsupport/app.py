@@ -151,6 +151,9 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url=None,  # served by install_docs, encoded once
+        # Our metrics are Prometheus (/metrics). FastAPI's native OpenTelemetry bridge would
+        # otherwise look up three global providers (environment reads) on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.passwords = passwords or PasswordHasher(settings.argon2_profile)
