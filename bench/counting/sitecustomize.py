@@ -28,8 +28,7 @@ def _install(target: Path) -> None:
     counts: Counter[str] = Counter()
 
     def statement(conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
-        word = sql.split(None, 1)[0].upper() if sql.strip() else "?"
-        counts[f"statement {word}"] += 1
+        counts[f"statement {_kind(sql)}"] += 1
 
     def step(name: str) -> Any:
         def count(conn: Any, *_args: Any) -> None:
@@ -52,6 +51,20 @@ def _install(target: Path) -> None:
         temporary.replace(target)
 
     signal.signal(signal.SIGUSR1, dump)
+
+
+def _kind(sql: str) -> str:
+    """``SELECT sessions``, ``INSERT messages``, ``SAVEPOINT``: the verb and its first table."""
+    words = sql.replace("(", " ").replace(",", " ").split()
+    if not words:
+        return "?"
+    verb = words[0].upper()
+    after = {"SELECT": "FROM", "INSERT": "INTO", "UPDATE": "UPDATE", "DELETE": "FROM"}.get(verb)
+    upper = [w.upper() for w in words]
+    if after is None or after not in upper:
+        return verb
+    table = words[upper.index(after) + 1].strip('"')
+    return f"{verb} {table}"
 
 
 if _TARGET:
