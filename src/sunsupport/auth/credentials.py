@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from sunsupport.auth import repository, service
+from sunsupport.auth.attempts import password_attempt
 from sunsupport.auth.password_rules import require_strong
 from sunsupport.core.errors import Forbidden, Unauthorized
 from sunsupport.core.fairness import Gates
@@ -30,15 +31,10 @@ async def confirm_password(
     """The signed-in user proves the password again (to change it, or to delete the
     account). A wrong one is 403 and counts as a failed login: a stolen token must not
     become an unthrottled password oracle."""
-    limits = service.failure_limits(limiter, user.username, client)
-    async with gates.turn(f"addr:{client}"):
-        for limit, key in limits:
-            await limiter.check(limit, key, service.TOO_MANY_FAILURES)
-        if await passwords.verify(password, user.hashed_password):
-            return
-        for limit, key in limits:
-            await limiter.record(limit, key)
-    raise Forbidden(WRONG_PASSWORD)
+    async with password_attempt(limiter, gates, user.username, client) as attempt:
+        attempt.succeeded = await passwords.verify(password, user.hashed_password)
+    if not attempt.succeeded:
+        raise Forbidden(WRONG_PASSWORD)
 
 
 async def change_password(db: Database, passwords: PasswordHasher, user: User, new: str) -> int:

@@ -13,12 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sunsupport.auth import repository
+from sunsupport.auth.attempts import password_attempt
 from sunsupport.auth.password_rules import field_error
 from sunsupport.core import audit
 from sunsupport.core.config import Settings
 from sunsupport.core.errors import Conflict, NotFound, Unauthorized
 from sunsupport.core.fairness import Gates
-from sunsupport.core.ratelimit import Limit, RateLimiter
+from sunsupport.core.ratelimit import RateLimiter
 from sunsupport.core.security import PasswordHasher, TokenClaims, create_access_token
 from sunsupport.core.timeutil import utcnow
 from sunsupport.core.uow import Database, emit
@@ -59,7 +60,6 @@ def refusal(user: User | None, claims: TokenClaims) -> str | None:
 
 NAME_TAKEN = "Username is already taken"
 NAME_LOOKS_TAKEN = "Username is already taken: it looks the same as an existing one"
-TOO_MANY_FAILURES = "Too many failed login attempts; try again later"
 VISITOR_NAME_ATTEMPTS = 5
 GENERATED_NAME = re.compile(r"^Гость \d{4}$")
 # Presence is written at most this often per staff member: a busy console is not a
@@ -172,29 +172,14 @@ async def authenticate(
     password: str,
     client: str,
 ) -> User:
-    """Check credentials. Failures count per (username, address) pair and, more loosely,
-    per address: never per name alone, so nobody can lock a victim out from elsewhere.
-    Attempts from one address are verified one at a time (in this process), so the
-    check, the verification and the count of a failure cannot be raced in parallel."""
-    limits = failure_limits(limiter, username, client)
-    async with gates.turn(f"addr:{client}"):
-        for limit, key in limits:
-            await limiter.check(limit, key, TOO_MANY_FAILURES)
+    """Check credentials, throttled (see :mod:`sunsupport.auth.attempts`)."""
+    async with password_attempt(limiter, gates, username, client) as attempt:
         user = await db.read(repository.get_by_username, username)
-        if await passwords.verify(password, user.hashed_password if user else None) and user:
-            return user
-        for limit, key in limits:
-            await limiter.record(limit, key)
-    raise Unauthorized(BAD_CREDENTIALS)
-
-
-def failure_limits(limiter: RateLimiter, username: str, client: str) -> list[tuple[Limit, str]]:
-    """The counters a failed password check adds to (login, and re-confirming one)."""
-    pair = f"pair:{repository.username_key(username)}:{client}"
-    return [
-        (limiter.login_failures, pair),
-        (limiter.login_failures_per_address, f"addr:{client}"),
-    ]
+        verified = await passwords.verify(password, user.hashed_password if user else None)
+        attempt.succeeded = verified and user is not None
+    if user is None or not attempt.succeeded:
+        raise Unauthorized(BAD_CREDENTIALS)
+    return user
 
 
 def forget_account(session: Session, user: User) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -121,13 +123,20 @@ def decode_access_token(token: str, secret: str) -> TokenClaims:
 
 @lru_cache(maxsize=4096)
 def _verified(token: str, secret: str) -> TokenClaims:
-    try:
+    with _invalid_as_token_error():
         claims = jwt.decode(
             token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "iat"]}
         )
         if "purpose" in claims:  # a key made for one thing (an email link), not a token
             raise ValueError("not an access token")
         return _claims(claims)
+
+
+@contextmanager
+def _invalid_as_token_error() -> Iterator[None]:
+    """A bad signature, a missing or malformed claim: all one :class:`InvalidToken`."""
+    try:
+        yield
     except (jwt.PyJWTError, ValueError, TypeError, OverflowError, OSError) as exc:
         raise InvalidToken(str(exc)) from exc
 
@@ -189,7 +198,7 @@ def create_email_link_key(
 
 def decode_email_link_key(key: str, secret: str) -> EmailLinkClaims:
     """The key's claims if it is a good, unexpired email-link key, else :class:`InvalidToken`."""
-    try:
+    with _invalid_as_token_error():
         claims = jwt.decode(
             key,
             secret,
@@ -199,5 +208,3 @@ def decode_email_link_key(key: str, secret: str) -> EmailLinkClaims:
         if claims["purpose"] != EMAIL_LINK_PURPOSE or not isinstance(claims["sid"], str):
             raise ValueError("not an email-link key")
         return EmailLinkClaims(account=_claims(claims), session_id=claims["sid"])
-    except (jwt.PyJWTError, ValueError, TypeError, OverflowError, OSError) as exc:
-        raise InvalidToken(str(exc)) from exc
