@@ -134,11 +134,6 @@ def _advance_statement(columns: frozenset[str]) -> Update:
     )
 
 
-def bump(session: Session, chat: ChatSession) -> None:
-    """Count a change made through the ORM on a loaded conversation."""
-    chat.version = chat.version + 1
-
-
 def add_messages(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     """Insert messages in order; their ids, in the same order.
 

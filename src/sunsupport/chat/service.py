@@ -171,7 +171,6 @@ async def create_session(db: Database, user: User) -> ChatSession:
         empty = repository.newest_empty_session(session, user.id)
         if empty is not None:
             empty.created_date = now
-            repository.bump(session, empty)
             return empty
         chat = ChatSession(
             id=str(uuid.uuid4()), user_id=user.id, created_date=now, status=SessionStatus.BOT
@@ -185,7 +184,6 @@ async def rename(db: Database, user: User, session_id: str, title: str) -> ChatS
     def write(session: Session) -> ChatSession:
         chat = owned_session(session, user, session_id, for_update=True)
         chat.title = title
-        repository.bump(session, chat)
         session.flush()
         events.emit_session(session, chat)
         return chat
@@ -291,7 +289,6 @@ async def rate(
         chat.rating = rating
         chat.rating_comment = comment or None
         stats.count_rating(session, chat.id, rating)
-        repository.bump(session, chat)
         return chat
 
     return await db.write(write)
@@ -312,7 +309,6 @@ async def clear_history(db: Database, user: User, session_id: str) -> None:
         chat.last_message_at = None
         chat.status = SessionStatus.BOT
         chat.assignee_id = None
-        repository.bump(session, chat)
         session.flush()
         events.emit_session(session, chat)
 

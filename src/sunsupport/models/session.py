@@ -3,8 +3,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Connection,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+    inspect,
+)
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, object_session
 
 from sunsupport.core.db import Base, UTCDateTime
 from sunsupport.core.timeutil import utcnow
@@ -43,4 +54,18 @@ class ChatSession(Base):
     read_message_id: Mapped[int | None] = mapped_column(Integer)
     """The newest message the owner has seen: replies after it are unread."""
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    """Bumped by every change of the conversation (the optimistic check of a new turn)."""
+    """Bumped by every change of the conversation (the optimistic check of a new turn):
+    by :func:`_count_the_change` for changes made through the ORM, by the statement
+    itself for Core updates."""
+
+
+@event.listens_for(ChatSession, "before_update")
+def _count_the_change(_mapper: Mapper[Any], _connection: Connection, chat: ChatSession) -> None:
+    """Any change to a conversation flushed through the ORM moves its version, so a
+    user's turn worked out from the state before it is worked out again, and no code
+    path can forget to say so. (Rows changed this way are loaded locked on PostgreSQL.)"""
+    if inspect(chat).attrs.version.history.has_changes():
+        return  # set explicitly
+    session = object_session(chat)
+    if session is not None and session.is_modified(chat, include_collections=False):
+        chat.version = chat.version + 1

@@ -2,8 +2,9 @@
 
 Each action is one unit of work on a conversation loaded with its row locked
 (PostgreSQL), so two operators' actions on one conversation are applied one after the
-other; each bumps the conversation's version, so a user's turn computed meanwhile is
-worked out again from the new state.
+other; each changes the conversation through the ORM, which moves its version
+(``models/session.py``), so a user's turn computed meanwhile is worked out again from
+the new state.
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ def requeue_conversations_of(session: Session, operator: User) -> int:
     for chat in chats_back:
         chat.status = SessionStatus.PENDING_HUMAN
         chat.assignee_id = None
-        chat.version += 1
         events.emit_session(session, chat)
     return len(chats_back)
 
@@ -87,7 +87,6 @@ async def reply(
         stats.count_operator_reply(session, chat.id, now, chat.waiting_since if first else None)
         if first:
             chat.first_response_at = now
-        chat.version += 1
         if mail is not None:
             notifications.queue_reply(session, mail, chat, message)
         return message
@@ -103,7 +102,6 @@ async def release(db: Database, operator: User, session_id: str) -> ChatSession:
         _note(session, chat, operator, "released")  # while staff still hear the chat
         chat.status = SessionStatus.BOT
         chat.assignee_id = None
-        chat.version += 1
         events.emit_session(session, chat)
         return chat
 
@@ -122,7 +120,6 @@ async def resolve(db: Database, operator: User, session_id: str) -> ChatSession:
         _note(session, chat, operator, "resolved")
         chat.status = SessionStatus.RESOLVED
         chat.resolved_at = utcnow()
-        chat.version += 1
         events.emit_session(session, chat)
         return chat
 
