@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from loguru import logger
 from rapidfuzz import fuzz
@@ -133,5 +134,5 @@ def _record(session: Session, session_id: str, found: list[Suspect]) -> None:
             answer_id=answer.id,
             intent=answer.intent,
             confidence=answer.confidence,
-            guesses=guesses_of(session, answer.id),
+            guesses=partial(guesses_of, session, answer.id),
         )

@@ -3,7 +3,7 @@ knowledge base, and how the bot reads a text."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -76,10 +76,11 @@ def record_review(
     answer_id: int,
     intent: str | None,
     confidence: float | None,
-    guesses: list[dict[str, Any]] | None,
+    guesses: Callable[[], list[dict[str, Any]] | None],
 ) -> None:
     """Send a confident answer to review, unless the answer is in the inbox already
-    (for any reason: one item per answer is enough to look at it)."""
+    (for any reason: one item per answer is enough to look at it). ``guesses`` loads the
+    answer's stored guesses, only when an item is written."""
     if repository.has_item_for_answer(session, answer_id):
         return
     record(
@@ -91,7 +92,7 @@ def record_review(
         answer_id=answer_id,
         intent=intent,
         confidence=confidence,
-        guesses=guesses,
+        guesses=guesses(),
     )
 
 
