@@ -153,6 +153,23 @@ async def test_no_email_without_an_address_or_for_what_the_owner_has_seen(
 
 
 @pytest.mark.both_databases
+async def test_no_email_for_replies_the_owner_has_answered_since(
+    client: httpx.AsyncClient, app: FastAPI, inbox: Inbox, worker: MailWorker
+) -> None:
+    """Writing back after a reply shows it was read, even without opening the list."""
+    before = len(inbox.messages)
+    owner = await new_visitor(client)
+    await client.patch("/auth/me", headers=owner["headers"], json={"email": "w@example.com"})
+    sid, operator = await conversation_with_operator(client, app, owner)
+    await reply(client, operator, sid, "Первый ответ")
+    await reply(client, operator, sid, "Второй ответ")
+    await say(client, owner, sid, "Спасибо, вижу")
+    assert await worker.run_once() == 0
+    assert await outbox(app) == [("skipped", 0), ("skipped", 0)]
+    assert len(inbox.quiet_for(0.2)) == before
+
+
+@pytest.mark.both_databases
 async def test_an_owner_with_the_page_open_gets_no_email_until_they_leave(
     client: httpx.AsyncClient,
     app: FastAPI,

@@ -161,13 +161,17 @@ def postpone(
     )
 
 
-def seen_since(session: Session, session_id: str, message_id: int) -> bool:
-    """Whether the owner has seen ``message_id``: their read mark is past it, or they
-    wrote in the conversation after it."""
-    read = session.scalar(select(ChatSession.read_message_id).where(ChatSession.id == session_id))
-    if read is not None and read >= message_id:
-        return True
-    later = select(Message.id).where(
-        Message.session_id == session_id, Message.id > message_id, Message.sender_type == "user"
+def seen_up_to(session: Session, session_id: str) -> int:
+    """The newest message id the owner has surely seen (0: none): everything up to their
+    read mark, and everything before the last message they wrote. One query for all of a
+    conversation's notifications."""
+    read_mark = (
+        select(ChatSession.read_message_id).where(ChatSession.id == session_id).scalar_subquery()
     )
-    return session.scalar(later.limit(1)) is not None
+    last_written = (
+        select(func.max(Message.id))
+        .where(Message.session_id == session_id, Message.sender_type == "user")
+        .scalar_subquery()
+    )
+    read, wrote = session.execute(select(read_mark, last_written)).one()
+    return max(read or 0, (wrote or 0) - 1)

@@ -126,11 +126,12 @@ class MailWorker:
         """Inside a read: what to do with the leased rows."""
         plan = _Plan()
         owner = repository.recipient(session, rows[0].user_id)
+        seen = repository.seen_up_to(session, session_id)
         for row in rows:
             wanted = owner is not None and bool(owner.email)
             if not wanted or now - row.created_at > GIVE_UP_AFTER:
                 plan.skip.append(row.id)
-            elif repository.seen_since(session, session_id, row.message_id):
+            elif row.message_id <= seen:
                 plan.skip.append(row.id)  # read on the page meanwhile
             else:
                 plan.send.append(row.id)
