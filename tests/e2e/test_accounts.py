@@ -28,6 +28,7 @@ def test_the_profile_panel_from_password_change_to_deleting_the_account(
     expect(other.by("chat-input")).to_be_visible()
 
     chat.by("profile-open").click()
+    expect(chat.by("password-current")).to_be_focused()  # a user starts at the password
     chat.by("password-current").fill(account.password)
     chat.by("password-new").fill("password")
     chat.by("password-submit").click()

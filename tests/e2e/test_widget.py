@@ -100,6 +100,7 @@ def test_a_visitor_on_another_site_reaches_an_operator_through_the_widget(
     # The visitor leaves an email for replies that come while they are away.
     frame.get_by_test_id("profile-open").click()
     expect(frame.get_by_test_id("password-current")).to_be_hidden()  # no password to change
+    expect(frame.get_by_test_id("contact-name")).to_be_focused()  # where a visitor starts
     frame.get_by_test_id("contact-email").fill("guest@example.com")
     frame.get_by_test_id("contact-submit").click()
     expect(frame.get_by_test_id("profile-status")).to_contain_text("Сохранено")

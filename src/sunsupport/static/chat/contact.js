@@ -1,7 +1,7 @@
 // The profile panel's "how to reach you": the name operators see and the email that gets
 // an operator's reply while the person is away (PATCH /auth/me). A visitor (the widget)
-// has no password, so the panel's password and "sign out everywhere" parts are hidden,
-// and it may register instead, keeping its chats (its token goes with the registration).
+// has no password, and may register instead, keeping its chats (its token goes with the
+// registration). Part of the panel in profile.js, which opens it and shows its messages.
 
 import { api, tokenStore } from "/static/common/api.js";
 import { currentUser } from "/static/common/auth.js";
@@ -13,16 +13,10 @@ import { openChat } from "/static/chat/state.js";
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/; // the server checks properly; this catches typos
 
 const dom = {
-  open: $("profile-open"),
-  dialog: $("profile-dialog"),
   form: $("contact-form"),
   name: $("contact-name"),
   email: $("contact-email"),
   submit: $("contact-submit"),
-  status: $("profile-status"),
-  error: $("profile-error"),
-  passwordForm: $("password-form"),
-  sessions: $("sessions-section"),
   who: $("profile-name"),
   userName: $("user-name"),
   keep: $("keep-form"),
@@ -31,25 +25,17 @@ const dom = {
   keepSubmit: $("keep-submit"),
 };
 
-function say(text, error = false) {
-  dom.error.textContent = error ? text : "";
-  dom.error.hidden = !error;
-  dom.status.textContent = error ? "" : text;
-  dom.status.hidden = error;
-}
+/** The panel's message area (profile.js), set by wireContact. */
+let say = () => {};
 
-function fill() {
-  const me = currentUser();
-  if (!me) return;
+/** Fill the fields for `me`; returns the field a visitor starts at. */
+export function fillContact(me) {
   const visitor = me.role === "visitor";
-  dom.passwordForm.hidden = visitor;
-  dom.sessions.hidden = visitor;
   dom.keep.hidden = !visitor;
   dom.keep.reset();
-  dom.who.textContent = me.display_name || me.username;
   dom.name.value = me.display_name && me.display_name !== me.username ? me.display_name : "";
   dom.email.value = me.email ?? "";
-  if (visitor) dom.name.focus();
+  return dom.name;
 }
 
 async function save(event) {
@@ -57,7 +43,7 @@ async function save(event) {
   const name = dom.name.value.trim();
   const email = dom.email.value.trim();
   if (email && !EMAIL.test(email)) {
-    say("Проверьте адрес почты: например, ivan@example.com.", true);
+    say("Проверьте адрес почты: например, ivan@example.com.", { error: true });
     dom.email.focus();
     return;
   }
@@ -74,7 +60,7 @@ async function save(event) {
     const problem = invalid
       ? fieldProblem(error.detail) ?? "Проверьте имя (до 64 символов) и адрес почты."
       : describeError(error, "profile");
-    say(problem, true);
+    say(problem, { error: true });
   } finally {
     dom.submit.disabled = false;
   }
@@ -86,7 +72,7 @@ async function keepChats(event) {
   const password = dom.keepPassword.value;
   const problem = validateCredentials(username, password, true);
   if (problem) {
-    say(problem.text, true);
+    say(problem.text, { error: true });
     (problem.field === "username" ? dom.keepUsername : dom.keepPassword).focus();
     return;
   }
@@ -102,12 +88,14 @@ async function keepChats(event) {
   } catch (error) {
     if (openChat.id) startLive(openChat.id); // still the visitor: back to live
     if (error?.handled) return;
-    say(describeError(error, "register"), true);
+    say(describeError(error, "register"), { error: true });
     dom.keepSubmit.disabled = false;
   }
 }
 
-// After the panel's own handler (profile.js), which resets it and focuses the password.
-dom.open.addEventListener("click", () => queueMicrotask(fill));
-dom.form.addEventListener("submit", save);
-dom.keep.addEventListener("submit", keepChats);
+/** Wire the forms; `panel` is { say } of the profile panel (profile.js). */
+export function wireContact(panel) {
+  say = panel.say;
+  dom.form.addEventListener("submit", save);
+  dom.keep.addEventListener("submit", keepChats);
+}

@@ -20,7 +20,6 @@ import {
   refreshSessions,
 } from "/static/chat/sessions.js";
 import "/static/chat/profile.js";
-import "/static/chat/contact.js";
 import { openChat } from "/static/chat/state.js";
 import { onSuggestionPicked, renderSuggestions } from "/static/chat/suggestions.js";
 import { connectToHost } from "/static/widget/frame.js";

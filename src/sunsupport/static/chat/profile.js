@@ -1,11 +1,12 @@
-// The profile panel (a modal dialog): change the password, sign out everywhere; the user's
-// data (download, delete) is in my-data.js. Messages show inside the dialog, which covers
-// the page's own error element.
+// The profile panel (a modal dialog): change the password, sign out everywhere; how to
+// reach the person is in contact.js, their data (download, delete) in my-data.js.
+// Messages show inside the dialog, which covers the page's own error element.
 
 import { api } from "/static/common/api.js";
 import { currentUser, signOut } from "/static/common/auth.js";
 import { describeError, fieldProblem } from "/static/common/errors.js";
 import { $ } from "/static/common/ui.js";
+import { fillContact, wireContact } from "/static/chat/contact.js";
 import { resetDeleteStep, wireMyData } from "/static/chat/my-data.js";
 
 const dom = {
@@ -91,20 +92,24 @@ async function logoutEverywhere() {
 }
 
 dom.open.addEventListener("click", () => {
-  reset();
   const user = currentUser();
-  // A visitor (the widget) has no password: only their data is theirs to manage.
-  const visitor = user?.role === "visitor";
+  if (!user) return;
+  reset();
+  // A visitor (the widget) has no password: how to reach them and their data are theirs
+  // to manage, and they may register to keep their chats.
+  const visitor = user.role === "visitor";
   dom.form.hidden = visitor;
   dom.sessions.hidden = visitor;
-  dom.name.textContent = user?.display_name ?? user?.username ?? "";
+  dom.name.textContent = user.display_name || user.username;
+  const visitorStart = fillContact(user);
   dom.dialog.showModal();
-  (visitor ? dom.close : dom.current).focus();
+  (visitor ? visitorStart : dom.current).focus();
 });
 dom.close.addEventListener("click", closeProfile);
 dom.dialog.addEventListener("close", reset);
 dom.form.addEventListener("submit", changePassword);
 dom.logoutAll.addEventListener("click", logoutEverywhere);
+wireContact({ say });
 wireMyData({
   say,
   currentPassword: () => dom.current.value,
