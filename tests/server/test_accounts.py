@@ -20,9 +20,9 @@ from tests.support.databases import copy_database
 from tests.support.live import PASSWORD, create_staff, login, new_user, open_socket
 from tests.support.postgres import fresh_database
 from tests.support.servers import (
-    CLI,
     RunningServer,
     _sqlite_template,
+    run_cli,
     start_server,
     stop_server,
 )
@@ -135,15 +135,7 @@ def test_two_workers_run_the_daily_purge_once(tmp_path: Path) -> None:
 
 
 def sunsupport(server: RunningServer, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*CLI, *args],
-        env=server.env,
-        cwd=server.workdir,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_cli(*args, cwd=server.workdir, env=server.env)
 
 
 async def test_delete_user_and_purge_from_the_command_line(server: RunningServer) -> None:

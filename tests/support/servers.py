@@ -21,6 +21,21 @@ CLI = [sys.executable, "-m", "sunsupport"]
 STARTUP_TIMEOUT_SECONDS = 30
 
 
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str], timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """``sunsupport <args>`` run to its end, output captured; it may fail (check the code)."""
+    return subprocess.run(
+        [*CLI, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 @dataclass
 class RunningServer:
     base_url: str

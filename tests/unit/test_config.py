@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from sunsupport.core.config import SECRET_FILE_NAME, ConfigError, Settings
+from tests.support.servers import run_cli
 
 
 def settings_for(tmp_path: Path, **values) -> Settings:
@@ -52,15 +51,8 @@ def test_production_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
 
 
 def test_serve_in_production_without_secret_exits_with_a_clear_message(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "sunsupport", "serve", "--port", "1"],
-        cwd=tmp_path,
-        env={"ENV": "production", "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    env = {"ENV": "production", "PATH": "/usr/bin:/bin"}
+    result = run_cli("serve", "--port", "1", cwd=tmp_path, env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 

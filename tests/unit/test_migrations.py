@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -11,6 +9,7 @@ from sqlalchemy import create_engine
 
 from sunsupport.core.db import Base
 from sunsupport.core.migrate import downgrade, unapplied, upgrade
+from tests.support.servers import run_cli
 from tests.support.settings import make_settings, sqlite_url
 
 
@@ -47,15 +46,7 @@ def test_downgrade_to_base_and_back(tmp_path: Path) -> None:
 
 def test_migrate_command_is_runnable_from_any_directory(tmp_path: Path) -> None:
     env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}", "PATH": "/usr/bin:/bin"}
-    result = subprocess.run(
-        [sys.executable, "-m", "sunsupport", "migrate"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_cli("migrate", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "cli.db").exists()
 
@@ -214,14 +205,6 @@ def test_serve_refuses_a_database_the_migrations_have_not_reached(tmp_path: Path
     upgrade(settings)
     assert unapplied(settings) is None
     env = {"DATABASE_URL": sqlite_url(tmp_path / "never.db"), "PATH": "/usr/bin:/bin"}
-    result = subprocess.run(
-        [sys.executable, "-m", "sunsupport", "serve", "--port", "1"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_cli("serve", "--port", "1", cwd=tmp_path, env=env)
     assert result.returncode != 0
     assert "run `sunsupport migrate` first" in result.stderr
