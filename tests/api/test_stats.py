@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunsupport.core.timeutil import utcnow
-from sunsupport.models import ConversationDay
+from sunsupport.models import ConversationDay, DailyIntent
+from sunsupport.stats import repository as stats_repository
 from sunsupport.stats import service as stats
 from tests.support.api import make_staff, open_chat, say
 
@@ -103,3 +106,25 @@ async def test_a_conversation_deleted_in_the_same_commit_as_its_turn_leaves_no_i
     )
     assert conversation not in ids
     assert len(ids) == 1  # the day still counts, under a random id
+
+
+@pytest.mark.both_databases
+async def test_counts_are_written_by_write_units_and_refused_in_read_units(app: FastAPI) -> None:
+    """A read unit commits nothing: a count made there would be lost, so it fails loudly;
+    a write unit's count lands with its commit, added to the row's earlier counts."""
+    day = date(2026, 1, 1)
+    intent = f"t-{uuid.uuid4().hex[:8]}"
+
+    def counting(session: Session) -> None:
+        stats_repository.add_intent(session, day, intent)
+
+    def count_of(session: Session) -> int | None:
+        row = (DailyIntent.day == day) & (DailyIntent.intent == intent)
+        return session.scalar(select(DailyIntent.count).where(row))
+
+    with pytest.raises(RuntimeError, match="counted in a read unit"):
+        await app.state.db.read(counting)
+    assert await app.state.db.read(count_of) is None
+    await app.state.db.write(counting)
+    await app.state.db.write(counting)
+    assert await app.state.db.read(count_of) == 2

@@ -60,9 +60,9 @@ def _unit_with_counters(
 ) -> T:
     """Run ``unit``, then write what it counted (:mod:`.tally`) in its transaction."""
     result = unit(session, *args, **kwargs)
+    if not write:
+        tally.refuse_in_read(session, unit)
+        return result
     session.flush()  # the unit's own writes (and row locks) before the shared counters
-    counted = tally.take(session)
-    if counted and not write:
-        raise RuntimeError(f"{getattr(unit, '__name__', unit)!r} counted in a read unit")
-    tally.flush(session, counted)
+    tally.flush(session, tally.take(session))
     return result

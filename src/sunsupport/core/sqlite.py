@@ -47,8 +47,7 @@ class SqliteDatabase(Database):
     ) -> tuple[T, dict[str, Any]]:
         with Session(self.read_engine, expire_on_commit=False, autoflush=False) as session:
             result = unit(session, *args, **kwargs)
-            if tally.take(session):
-                raise RuntimeError(f"{getattr(unit, '__name__', unit)!r} counted in a read unit")
+            tally.refuse_in_read(session, unit)
             session.commit()
             return result, take_outbox(session)
 

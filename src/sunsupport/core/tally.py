@@ -60,6 +60,12 @@ def take(session: Session) -> Tally:
     return tally
 
 
+def refuse_in_read(session: Session, unit: Callable[..., Any]) -> None:
+    """A read unit commits nothing, so what it counted would be lost: a bug, said loudly."""
+    if take(session):
+        raise RuntimeError(f"{getattr(unit, '__name__', unit)!r} counted in a read unit")
+
+
 def merge(into: Tally, tally: Tally) -> None:
     for (counter, key), deltas in tally.items():
         _merge_row(into, counter, key, deltas)
