@@ -29,6 +29,13 @@ from sunsupport.models import Role, User
 
 BAD_CREDENTIALS = "Incorrect username or password"
 TOKEN_REVOKED = "Token revoked: the password was changed or every session was signed out"  # noqa: S105
+NAME_TAKEN = "Username is already taken"
+NAME_LOOKS_TAKEN = "Username is already taken: it looks the same as an existing one"
+VISITOR_NAME_ATTEMPTS = 5
+GENERATED_NAME = re.compile(r"^Гость \d{4}$")
+# Presence is written at most this often per staff member: a busy console is not a
+# write storm.
+PRESENCE_RESOLUTION = timedelta(seconds=30)
 
 
 def issue_token(user: User, settings: Settings, *, token_version: int | None = None) -> str:
@@ -56,15 +63,6 @@ def refusal(user: User | None, claims: TokenClaims) -> str | None:
     if claims.visitor and not user.is_visitor:
         return "The visitor has registered; log in"
     return None
-
-
-NAME_TAKEN = "Username is already taken"
-NAME_LOOKS_TAKEN = "Username is already taken: it looks the same as an existing one"
-VISITOR_NAME_ATTEMPTS = 5
-GENERATED_NAME = re.compile(r"^Гость \d{4}$")
-# Presence is written at most this often per staff member: a busy console is not a
-# write storm.
-PRESENCE_RESOLUTION = timedelta(seconds=30)
 
 
 async def register(
