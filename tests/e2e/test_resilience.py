@@ -26,6 +26,10 @@ def test_failures_keep_the_typed_text(chat: UI) -> None:
     expect(chat.by("chat-input")).to_have_value("где моё солнце?")
     expect(chat.messages()).to_have_count(0)
     expect(chat.by("typing")).to_be_hidden()
+    # Another request answering meanwhile (here: marking the chat read) must not hide it.
+    with page.expect_response("**/read"):
+        page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+    expect(chat.by("error")).to_contain_text("сервер")
 
     page.unroute("**/chat/message")
     page.route(

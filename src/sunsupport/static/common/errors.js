@@ -165,12 +165,18 @@ export function clearError(cause) {
   if ($("error").dataset.cause === cause) setError(null);
 }
 
-/** "connection" for failures that end when the server answers again, else null. */
+const UNREACHABLE = new Set([502, 503, 504]); // a proxy's answer: the service is not there
+
+/**
+ * "connection" for failures that end when the server answers again (no network, or a proxy
+ * saying the service is unreachable), else null. A 500 is the failed action's own answer:
+ * it stays until the next action, however many other requests succeed meanwhile.
+ */
 export function causeOf(error) {
-  return error?.isNetwork || error?.status >= 500 ? "connection" : null;
+  return error?.isNetwork || UNREACHABLE.has(error?.status) ? "connection" : null;
 }
 
-// Any answer from the server ends a "no connection" or "server error" message.
+// Any answer from the server ends a "no connection" or "service unreachable" message.
 onServerAnswered(() => clearError("connection"));
 
 /**
