@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Route, expect
 
 from tests.support.browser import UI
 
@@ -14,6 +14,11 @@ pytestmark = pytest.mark.e2e
 
 def test_failures_keep_the_typed_text(chat: UI) -> None:
     page = chat.page
+
+    def mark_read() -> None:
+        """The tab comes back into view: the page marks the open chat read."""
+        page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+
     page.route(
         "**/chat/message",
         lambda route: route.fulfill(status=500, json={"detail": "Internal Server Error"}),
@@ -28,7 +33,7 @@ def test_failures_keep_the_typed_text(chat: UI) -> None:
     expect(chat.by("typing")).to_be_hidden()
     # Another request answering meanwhile (here: marking the chat read) must not hide it.
     with page.expect_response("**/read"):
-        page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+        mark_read()
     expect(chat.by("error")).to_contain_text("сервер")
 
     page.unroute("**/chat/message")
@@ -44,9 +49,21 @@ def test_failures_keep_the_typed_text(chat: UI) -> None:
 
     page.unroute("**/chat/message")
     page.route("**/chat/message", lambda route: route.abort("connectionrefused"))
+    # A request sent before the failure and answered after it proves nothing.
+    held: list[Route] = []
+    page.route("**/read", lambda route: held.append(route))
+    with page.expect_request("**/read"):
+        mark_read()
     chat.by("chat-input").press("Enter")
     expect(chat.by("error")).to_contain_text("нет связи с сервером")
     expect(chat.by("chat-input")).to_have_value("где моё солнце?")
+    page.unroute("**/read")
+    with page.expect_response("**/read"):
+        held[0].continue_()
+    expect(chat.by("error")).to_contain_text("нет связи с сервером")
+    with page.expect_response("**/read"):
+        mark_read()  # sent after the failure, answered: the connection is back
+    expect(chat.by("error")).to_be_hidden()
 
     page.unroute("**/chat/message")
     chat.by("chat-send").click()

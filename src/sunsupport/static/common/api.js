@@ -39,7 +39,11 @@ export class ApiError extends Error {
 let unauthorizedHandler = null;
 const answeredHandlers = [];
 
-/** `handler()` runs whenever the server answers a request (the connection is fine). */
+/**
+ * `handler(sentAt)` runs whenever the server answers a request (the connection is fine);
+ * `sentAt` is when that request left (performance.now()), so an answer to a request sent
+ * before some failure says nothing about the connection since.
+ */
 export function onServerAnswered(handler) {
   answeredHandlers.push(handler);
 }
@@ -111,6 +115,7 @@ async function request(method, path, { body, auth = true, renewing = false } = {
   const token = auth ? tokenStore.get() : null;
   if (token) headers.Authorization = `Bearer ${token}`;
 
+  const sentAt = performance.now();
   let response;
   try {
     response = await fetch(path, {
@@ -124,7 +129,7 @@ async function request(method, path, { body, auth = true, renewing = false } = {
     throw new ApiError(0);
   }
 
-  if (response.status < 500) for (const handler of answeredHandlers) handler();
+  if (response.status < 500) for (const handler of answeredHandlers) handler(sentAt);
   let data = null;
   if (response.status !== 204) {
     const text = await response.text().catch(() => "");

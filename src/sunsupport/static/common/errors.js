@@ -148,6 +148,8 @@ export function describeError(error, action) {
   return generic(error ?? {});
 }
 
+let shownAt = 0; // performance.now() when the error on screen was set
+
 /**
  * Show `text` in the page's single error element (#error); null hides it. An error with a
  * `cause` ("connection") also goes away by itself once that cause is gone.
@@ -156,6 +158,7 @@ export function setError(text, cause = null) {
   const node = $("error");
   node.textContent = text ?? "";
   node.hidden = !text;
+  shownAt = performance.now();
   if (text && cause) node.dataset.cause = cause;
   else delete node.dataset.cause;
 }
@@ -176,8 +179,11 @@ export function causeOf(error) {
   return error?.isNetwork || UNREACHABLE.has(error?.status) ? "connection" : null;
 }
 
-// Any answer from the server ends a "no connection" or "service unreachable" message.
-onServerAnswered(() => clearError("connection"));
+// An answer to a request sent after the failure ends a "no connection" or "service
+// unreachable" message (one that was already under way when it failed proves nothing).
+onServerAnswered((sentAt) => {
+  if (sentAt >= shownAt) clearError("connection");
+});
 
 /**
  * Show a failure of `action` in Russian, except an expired token, which already sent the
