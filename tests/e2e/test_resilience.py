@@ -47,6 +47,19 @@ def test_failures_keep_the_typed_text(chat: UI) -> None:
     expect(chat.by("error")).to_contain_text("Подождите 7 секунд")
     expect(chat.by("chat-input")).to_have_value("где моё солнце?")
 
+    # The service's own "busy" answer says how long to wait.
+    page.unroute("**/chat/message")
+    page.route(
+        "**/chat/message",
+        lambda route: route.fulfill(
+            status=503, json={"detail": "Server busy"}, headers={"Retry-After": "5"}
+        ),
+    )
+    chat.by("chat-input").press("Enter")
+    expect(chat.by("error")).to_contain_text("временно недоступен")
+    expect(chat.by("error")).to_contain_text("Подождите 5 секунд")
+    expect(chat.by("chat-input")).to_have_value("где моё солнце?")
+
     page.unroute("**/chat/message")
     page.route("**/chat/message", lambda route: route.abort("connectionrefused"))
     # A request sent before the failure and answered after it proves nothing.

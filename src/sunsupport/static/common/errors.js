@@ -77,6 +77,12 @@ function generic(error) {
 /** A readable Russian message for `error` raised while doing `action`. */
 export function describeError(error, action) {
   const status = error?.status;
+  if (status === 503 && error.retryAfter) {
+    // The service's own "not now" (its queue is full or its database is away), whatever
+    // was being done: say how long to wait.
+    const kept = action === "send" ? " Текст сообщения сохранён." : "";
+    return `Сервер временно недоступен. ${waitText(error)}${kept}`;
+  }
   switch (action) {
     case "register":
       if (status === 409) {
