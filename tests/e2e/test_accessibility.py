@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Route, expect
 
 from tests.support.browser import UI, Account, api_call, assert_accessible, seed_token
 
@@ -126,10 +126,19 @@ def test_the_staff_pages_have_no_violations(
             expect(admin.by("stat-card").first).to_be_visible()
         assert_accessible(admin.page, f"admin: {name}")
 
-    # Admins name the staff; the notice belongs to its tab and goes with it.
-    admin.by("tab-staff").click()
+    # Admins name the staff. The tab reloads its list each time it is shown: a name typed
+    # before the reload arrives stays, with the focus. The notice belongs to its tab.
+    held: list[Route] = []
+    admin.page.route("**/admin/staff", lambda route: held.append(route))
+    with admin.page.expect_request("**/admin/staff"):
+        admin.by("tab-staff").click()
     mine = admin.by("staff-item").filter(has_text=admin_account.username)
     mine.get_by_test_id("staff-name").fill("  Ольга  ")
+    with admin.page.expect_response("**/admin/staff"):
+        held[0].continue_()
+    admin.page.unroute("**/admin/staff")
+    expect(mine.get_by_test_id("staff-name")).to_have_value("  Ольга  ")
+    expect(mine.get_by_test_id("staff-name")).to_be_focused()
     mine.get_by_test_id("staff-save").click()
     expect(admin.by("notice")).to_have_text("Клиенты видят имя «Ольга».")
     admin.by("tab-inbox").click()

@@ -46,11 +46,34 @@ function staffNode(member) {
   return row;
 }
 
+/** Names typed but not saved yet (staff id → text), and the id whose field has focus. */
+function unsavedEdits() {
+  const edits = new Map();
+  for (const input of dom.items.querySelectorAll("input")) {
+    if (input.value !== input.defaultValue) edits.set(input.closest("[data-id]").dataset.id, input.value);
+  }
+  const focused = dom.items.contains(document.activeElement)
+    ? document.activeElement.closest("[data-id]")?.dataset.id
+    : undefined;
+  return { edits, focused };
+}
+
+function restoreEdits({ edits, focused }) {
+  for (const row of dom.items.querySelectorAll("[data-id]")) {
+    const input = row.querySelector("input");
+    if (edits.has(row.dataset.id)) input.value = edits.get(row.dataset.id);
+    if (row.dataset.id === focused) input.focus();
+  }
+}
+
 export async function loadStaff() {
   dom.items.setAttribute("aria-busy", "true");
   try {
     const staff = (await api.staff()) ?? [];
+    // The tab reloads the list each time it is shown: what was being typed meanwhile stays.
+    const typing = unsavedEdits();
     dom.items.replaceChildren(...staff.map(staffNode));
+    restoreEdits(typing);
     dom.empty.hidden = staff.length > 0;
   } catch (error) {
     report(error, "staff");
@@ -79,6 +102,7 @@ dom.items.addEventListener("submit", async (event) => {
   try {
     const saved = await api.setDisplayName(row.dataset.id, name || null);
     input.value = saved?.display_name ?? "";
+    input.defaultValue = input.value; // saved: no longer an edit to keep
     notify(saved?.display_name ? `Клиенты видят имя «${saved.display_name}».` : `Клиенты видят логин ${saved?.username ?? ""}.`);
   } catch (error) {
     report(error, "staff");
