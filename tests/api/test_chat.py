@@ -300,6 +300,20 @@ class TestRateLimits:
         for _ in range(3):
             assert (await post_message(client, fresh, sid, "привет")).status_code == 201
 
+    async def test_a_revoked_token_gets_401_even_with_an_invalid_body(
+        self, client: httpx.AsyncClient, new_user
+    ) -> None:
+        user = await new_user()
+        sid = await open_chat(client, user)
+        empty = {"session_id": sid, "text": ""}
+        refused = await client.post("/chat/message", json=empty, headers=user["headers"])
+        assert refused.status_code == 422  # the account is fine: the body is the problem
+        assert (await client.post("/auth/logout-all", headers=user["headers"])).status_code == 204
+        for body in (empty, {"session_id": sid}, {}):
+            response = await client.post("/chat/message", json=body, headers=user["headers"])
+            assert response.status_code == 401, body
+            assert response.headers["www-authenticate"] == "Bearer"
+
     async def test_session_creation_is_limited(self, client: httpx.AsyncClient, new_user) -> None:
         user = await new_user()
         for _ in range(2):

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 
-from sunsupport.auth.deps import CallerClaims, CurrentUser
+from sunsupport.auth.deps import AccountBeforeBody, CallerClaims, CurrentUser
 from sunsupport.chat import service, turns
 from sunsupport.chat.deps import PolicyDep, ReadableSession, SessionIdPath
 from sunsupport.chat.schemas import (
@@ -28,7 +28,12 @@ from sunsupport.core.errors import Forbidden, error_responses
 from sunsupport.core.responses import DelayedJSONResponse
 from sunsupport.knowledge.deps import BotRunnerDep
 
-router = APIRouter(prefix="/chat", tags=["chat"], responses=error_responses(429, 503))
+router = APIRouter(
+    prefix="/chat",
+    tags=["chat"],
+    responses=error_responses(429, 503),
+    route_class=AccountBeforeBody,  # POST /message checks the account in its first read
+)
 
 SLOW_DOWN = "Too many requests; slow down"
 
