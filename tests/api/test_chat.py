@@ -161,6 +161,22 @@ async def test_chat_endpoints_require_a_token(client: httpx.AsyncClient, method,
     assert response.headers["www-authenticate"] == "Bearer"
 
 
+async def test_a_revoked_token_gets_401_even_with_an_invalid_body(
+    client: httpx.AsyncClient, new_user
+) -> None:
+    user = await new_user()
+    sid = await open_chat(client, user)
+    empty = {"session_id": sid, "text": ""}
+    refused = await client.post("/chat/message", json=empty, headers=user["headers"])
+    assert refused.status_code == 422  # the account is fine: the body is the problem
+    assert (await client.post("/auth/logout-all", headers=user["headers"])).status_code == 204
+    as_bot = {"session_id": sid, "text": "привет", "sender_type": "bot"}
+    for body in (empty, {"session_id": sid}, {}, as_bot):
+        response = await client.post("/chat/message", json=body, headers=user["headers"])
+        assert response.status_code == 401, body
+        assert response.headers["www-authenticate"] == "Bearer"
+
+
 @pytest.mark.both_databases
 async def test_history_paging(client: httpx.AsyncClient, new_user) -> None:
     user = await new_user()
@@ -299,20 +315,6 @@ class TestRateLimits:
         fresh = {**user, "headers": {"Authorization": f"Bearer {token}"}}
         for _ in range(3):
             assert (await post_message(client, fresh, sid, "привет")).status_code == 201
-
-    async def test_a_revoked_token_gets_401_even_with_an_invalid_body(
-        self, client: httpx.AsyncClient, new_user
-    ) -> None:
-        user = await new_user()
-        sid = await open_chat(client, user)
-        empty = {"session_id": sid, "text": ""}
-        refused = await client.post("/chat/message", json=empty, headers=user["headers"])
-        assert refused.status_code == 422  # the account is fine: the body is the problem
-        assert (await client.post("/auth/logout-all", headers=user["headers"])).status_code == 204
-        for body in (empty, {"session_id": sid}, {}):
-            response = await client.post("/chat/message", json=body, headers=user["headers"])
-            assert response.status_code == 401, body
-            assert response.headers["www-authenticate"] == "Bearer"
 
     async def test_session_creation_is_limited(self, client: httpx.AsyncClient, new_user) -> None:
         user = await new_user()

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response, WebSocket
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.requests import HTTPConnection
@@ -109,24 +110,43 @@ CallerClaims = Annotated[TokenClaims, Depends(get_caller_claims)]
 
 
 class AccountBeforeBody(APIRoute):
-    """For routes taking :data:`CallerClaims`: a revoked token with an invalid body gets
-    401, as on every other route, not 422. Such a route checks the account in its own
-    first read, which a body that fails validation never reaches; so on a validation
-    error the account is looked up (only then) before the 422 goes out."""
+    """A revoked token gets 401, as on every other route, not 422, on routes taking
+    :data:`CallerClaims` (the others are left as they are). Such a route checks the
+    account in its own first read, which a body failing validation never reaches; so on
+    a validation error, and only then, the account is looked up before the 422 goes out."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        if not _depends_on(self.dependant, get_caller_claims):
+            return handler
 
         async def account_first(request: Request) -> Response:
             try:
                 return await handler(request)
             except RequestValidationError:
-                token = await oauth2_scheme(request)
-                if token:
-                    await user_for_token(request, token)  # Unauthorized when revoked
+                await refuse_revoked(request)
                 raise
 
         return account_first
+
+
+def _depends_on(dependant: Dependant, call: Callable[..., Any]) -> bool:
+    return any(d.call is call or _depends_on(d, call) for d in dependant.dependencies)
+
+
+async def refuse_revoked(request: Request) -> None:
+    """Unauthorized when the request's token no longer holds (revoked, or its account
+    gone). For error paths that would otherwise answer something else first: if the
+    check itself fails (the database away), that other answer stands."""
+    token = await oauth2_scheme(request)
+    if not token:
+        return
+    try:
+        await user_for_token(request, token)
+    except Unauthorized:
+        raise
+    except Exception:  # only a courtesy to the client: its own error stands
+        return
 
 
 async def get_current_user(request: Request, claims: CallerClaims) -> User:
