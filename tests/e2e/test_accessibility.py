@@ -137,6 +137,7 @@ def test_the_staff_pages_have_no_violations(
     with admin.page.expect_response("**/admin/staff"):
         held[0].continue_()
     admin.page.unroute("**/admin/staff")
+    expect(admin.page.locator("#staff-items")).to_have_attribute("aria-busy", "false")
     expect(mine.get_by_test_id("staff-name")).to_have_value("  Ольга  ")
     expect(mine.get_by_test_id("staff-name")).to_be_focused()
     mine.get_by_test_id("staff-save").click()

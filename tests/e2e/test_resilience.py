@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Route, expect
+from playwright.sync_api import Response, Route, expect
 
 from tests.support.browser import UI
 
@@ -18,6 +18,11 @@ def test_failures_keep_the_typed_text(chat: UI) -> None:
     def mark_read() -> None:
         """The tab comes back into view: the page marks the open chat read."""
         page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+
+    def settled(answer: Response) -> None:
+        """Give the page the time to handle that answer (an error must outlive it)."""
+        answer.finished()
+        page.wait_for_timeout(200)
 
     page.route(
         "**/chat/message",
@@ -32,8 +37,9 @@ def test_failures_keep_the_typed_text(chat: UI) -> None:
     expect(chat.messages()).to_have_count(0)
     expect(chat.by("typing")).to_be_hidden()
     # Another request answering meanwhile (here: marking the chat read) must not hide it.
-    with page.expect_response("**/read"):
+    with page.expect_response("**/read") as answered:
         mark_read()
+    settled(answered.value)
     expect(chat.by("error")).to_contain_text("сервер")
 
     page.unroute("**/chat/message")
@@ -58,6 +64,10 @@ def test_failures_keep_the_typed_text(chat: UI) -> None:
     chat.by("chat-input").press("Enter")
     expect(chat.by("error")).to_contain_text("временно недоступен")
     expect(chat.by("error")).to_contain_text("Подождите 5 секунд")
+    with page.expect_response("**/read") as answered:
+        mark_read()  # it is this send's answer, not a lost connection: it stays
+    settled(answered.value)
+    expect(chat.by("error")).to_contain_text("Подождите 5 секунд")
     expect(chat.by("chat-input")).to_have_value("где моё солнце?")
 
     page.unroute("**/chat/message")
@@ -70,8 +80,9 @@ def test_failures_keep_the_typed_text(chat: UI) -> None:
     chat.by("chat-input").press("Enter")
     expect(chat.by("error")).to_contain_text("нет связи с сервером")
     expect(chat.by("chat-input")).to_have_value("где моё солнце?")
-    with page.expect_response("**/read"):
+    with page.expect_response("**/read") as answered:
         held[0].continue_()
+    settled(answered.value)
     page.unroute("**/read")
     expect(chat.by("error")).to_contain_text("нет связи с сервером")
     with page.expect_response("**/read"):

@@ -9,6 +9,7 @@ const ROLES = { operator: "оператор", admin: "администратор
 const MAX_NAME = 64;
 
 const dom = { items: $("staff-items"), empty: $("staff-empty") };
+const saving = new Set(); // ids of the staff whose name is being saved
 
 function staffNode(member) {
   const row = el("li", {
@@ -21,6 +22,12 @@ function staffNode(member) {
     el("span", { className: "hint", text: ROLES[member.role] ?? member.role }),
   );
   const form = el("form", { className: "staff-form", attrs: { novalidate: "" } });
+  const save = el("button", {
+    className: "btn btn-primary btn-small",
+    text: "Сохранить",
+    attrs: { type: "submit", "data-testid": "staff-save" },
+  });
+  save.disabled = saving.has(String(member.id)); // a save under way when the list reloaded
   const inputId = `staff-name-${member.id}`;
   form.append(
     el("label", { className: "visually-hidden", text: `Имя для клиентов: ${member.username}`, attrs: { for: inputId } }),
@@ -36,34 +43,40 @@ function staffNode(member) {
         "data-testid": "staff-name",
       },
     }),
-    el("button", {
-      className: "btn btn-primary btn-small",
-      text: "Сохранить",
-      attrs: { type: "submit", "data-testid": "staff-save" },
-    }),
+    save,
   );
   row.append(who, form);
   return row;
 }
 
-/** Names typed but not saved yet (staff id → text), and the id whose field has focus. */
-function unsavedEdits() {
-  const edits = new Map();
-  for (const input of dom.items.querySelectorAll("input")) {
-    if (input.value !== input.defaultValue) edits.set(input.closest("[data-id]").dataset.id, input.value);
-  }
-  const focused = dom.items.contains(document.activeElement)
-    ? document.activeElement.closest("[data-id]")?.dataset.id
-    : undefined;
-  return { edits, focused };
+function rowOf(id) {
+  return [...dom.items.querySelectorAll("[data-id]")].find((row) => row.dataset.id === id) ?? null;
 }
 
-function restoreEdits({ edits, focused }) {
-  for (const row of dom.items.querySelectorAll("[data-id]")) {
-    const input = row.querySelector("input");
-    if (edits.has(row.dataset.id)) input.value = edits.get(row.dataset.id);
-    if (row.dataset.id === focused) input.focus();
+/** What the admin was doing in the list: names typed and not saved, and the focus. */
+function editsInProgress() {
+  const typed = new Map();
+  for (const input of dom.items.querySelectorAll("input")) {
+    if (input.value !== input.defaultValue) typed.set(input.closest("[data-id]").dataset.id, input.value);
   }
+  const active = dom.items.contains(document.activeElement) ? document.activeElement : null;
+  const focus = active && {
+    id: active.closest("[data-id]")?.dataset.id,
+    control: active.dataset.testid,
+    selection: active instanceof HTMLInputElement ? [active.selectionStart, active.selectionEnd] : null,
+  };
+  return { typed, focus };
+}
+
+function restoreEdits({ typed, focus }) {
+  for (const [id, value] of typed) {
+    const input = rowOf(id)?.querySelector("input");
+    if (input) input.value = value;
+  }
+  const target = focus?.id && rowOf(focus.id)?.querySelector(`[data-testid="${focus.control}"]`);
+  if (!target) return;
+  target.focus();
+  if (focus.selection && target instanceof HTMLInputElement) target.setSelectionRange(...focus.selection);
 }
 
 export async function loadStaff() {
@@ -71,9 +84,9 @@ export async function loadStaff() {
   try {
     const staff = (await api.staff()) ?? [];
     // The tab reloads the list each time it is shown: what was being typed meanwhile stays.
-    const typing = unsavedEdits();
+    const editing = editsInProgress();
     dom.items.replaceChildren(...staff.map(staffNode));
-    restoreEdits(typing);
+    restoreEdits(editing);
     dom.empty.hidden = staff.length > 0;
   } catch (error) {
     report(error, "staff");
@@ -97,16 +110,23 @@ dom.items.addEventListener("submit", async (event) => {
     input.focus();
     return;
   }
-  const button = form.querySelector("button");
-  button.disabled = true;
+  const id = row.dataset.id;
+  saving.add(id);
+  form.querySelector("button").disabled = true;
   try {
-    const saved = await api.setDisplayName(row.dataset.id, name || null);
-    input.value = saved?.display_name ?? "";
-    input.defaultValue = input.value; // saved: no longer an edit to keep
+    const saved = await api.setDisplayName(id, name || null);
+    // The list may have been reloaded meanwhile: the row on screen now takes the name.
+    const shown = rowOf(id)?.querySelector("input");
+    if (shown) {
+      shown.value = saved?.display_name ?? "";
+      shown.defaultValue = shown.value; // saved: no longer an edit to keep
+    }
     notify(saved?.display_name ? `Клиенты видят имя «${saved.display_name}».` : `Клиенты видят логин ${saved?.username ?? ""}.`);
   } catch (error) {
     report(error, "staff");
   } finally {
-    button.disabled = false;
+    saving.delete(id);
+    const button = rowOf(id)?.querySelector("button");
+    if (button) button.disabled = false;
   }
 });

@@ -178,11 +178,14 @@ const UNREACHABLE = new Set([502, 503, 504]); // a proxy's answer: the service i
 
 /**
  * "connection" for failures that end when the server answers again (no network, or a proxy
- * saying the service is unreachable), else null. A 500 is the failed action's own answer:
- * it stays until the next action, however many other requests succeed meanwhile.
+ * saying the service is unreachable), else null. A 500, and the service's own 503 with a
+ * Retry-After, are the failed action's answer: they stay until the next action, however
+ * many other requests succeed meanwhile.
  */
 export function causeOf(error) {
-  return error?.isNetwork || UNREACHABLE.has(error?.status) ? "connection" : null;
+  if (error?.isNetwork) return "connection";
+  if (error?.status === 503 && error.retryAfter) return null;
+  return UNREACHABLE.has(error?.status) ? "connection" : null;
 }
 
 // An answer to a request sent after the failure ends a "no connection" or "service
