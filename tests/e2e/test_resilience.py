@@ -24,10 +24,21 @@ def test_failures_keep_the_typed_text(chat: UI) -> None:
         answer.finished()
         page.wait_for_timeout(200)
 
-    page.route(
-        "**/chat/message",
-        lambda route: route.fulfill(status=500, json={"detail": "Internal Server Error"}),
-    )
+    def another_request_answered() -> None:
+        """The chat is marked read meanwhile, and the page has handled the answer."""
+        with page.expect_response("**/read") as answered:
+            mark_read()
+        settled(answered.value)
+
+    def sending_answers(status: int, detail: str, retry_after: str | None = None) -> None:
+        headers = {"Retry-After": retry_after} if retry_after else None
+        page.unroute("**/chat/message")
+        page.route(
+            "**/chat/message",
+            lambda route: route.fulfill(status=status, json={"detail": detail}, headers=headers),
+        )
+
+    sending_answers(500, "Internal Server Error")
     chat.by("chat-input").fill("где моё солнце?")
     chat.by("chat-send").click()
     expect(chat.by("error")).to_be_visible()
@@ -36,37 +47,20 @@ def test_failures_keep_the_typed_text(chat: UI) -> None:
     expect(chat.by("chat-input")).to_have_value("где моё солнце?")
     expect(chat.messages()).to_have_count(0)
     expect(chat.by("typing")).to_be_hidden()
-    # Another request answering meanwhile (here: marking the chat read) must not hide it.
-    with page.expect_response("**/read") as answered:
-        mark_read()
-    settled(answered.value)
+    another_request_answered()  # it must not hide the error
     expect(chat.by("error")).to_contain_text("сервер")
 
-    page.unroute("**/chat/message")
-    page.route(
-        "**/chat/message",
-        lambda route: route.fulfill(
-            status=429, json={"detail": "Too many requests"}, headers={"Retry-After": "7"}
-        ),
-    )
+    sending_answers(429, "Too many requests", retry_after="7")
     chat.by("chat-input").press("Enter")
     expect(chat.by("error")).to_contain_text("Подождите 7 секунд")
     expect(chat.by("chat-input")).to_have_value("где моё солнце?")
 
     # The service's own "busy" answer says how long to wait.
-    page.unroute("**/chat/message")
-    page.route(
-        "**/chat/message",
-        lambda route: route.fulfill(
-            status=503, json={"detail": "Server busy"}, headers={"Retry-After": "5"}
-        ),
-    )
+    sending_answers(503, "Server busy", retry_after="5")
     chat.by("chat-input").press("Enter")
     expect(chat.by("error")).to_contain_text("временно недоступен")
     expect(chat.by("error")).to_contain_text("Подождите 5 секунд")
-    with page.expect_response("**/read") as answered:
-        mark_read()  # it is this send's answer, not a lost connection: it stays
-    settled(answered.value)
+    another_request_answered()  # it is this send's answer, not a lost connection: it stays
     expect(chat.by("error")).to_contain_text("Подождите 5 секунд")
     expect(chat.by("chat-input")).to_have_value("где моё солнце?")
 
