@@ -11,7 +11,6 @@ import json
 import os
 import secrets
 import shutil
-import subprocess
 import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -28,7 +27,7 @@ from tests.support.browser import (
     signed_up,
     watch_page,
 )
-from tests.support.servers import CLI, RunningServer, start_server, stop_server
+from tests.support.servers import RunningServer, run_cli, start_server, stop_server
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -174,15 +173,12 @@ def staff(e2e_server: RunningServer) -> Callable[..., tuple[Account, str]]:
     def make(role: str, display_name: str | None = None) -> tuple[Account, str]:
         account = Account(f"{role[:3]}_{secrets.token_hex(5)}")
         named = ["--display-name", display_name] if display_name else []
-        done = subprocess.run(
-            [*CLI, "create-user", account.username, "--role", role, "--password-stdin", *named],
-            input=account.password + "\n",
-            env=e2e_server.env,
+        done = run_cli(
+            *("create-user", account.username, "--role", role, "--password-stdin", *named),
             cwd=e2e_server.workdir,
-            capture_output=True,
-            text=True,
+            env=e2e_server.env,
+            stdin=account.password + "\n",
             timeout=120,
-            check=False,
         )
         assert done.returncode == 0, f"create-user failed:\n{done.stdout}\n{done.stderr}"
         credentials = {"username": account.username, "password": account.password}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -19,7 +18,7 @@ from websockets.exceptions import ConnectionClosed
 from sunsupport.core.config import SECRET_FILE_NAME
 from sunsupport.core.security import ALGORITHM
 from tests.support.live import Socket, create_staff, login, new_user, open_socket
-from tests.support.servers import CLI, RunningServer, start_server, stop_server
+from tests.support.servers import RunningServer, run_cli, start_server, stop_server
 
 pytestmark = pytest.mark.server
 
@@ -73,14 +72,10 @@ async def test_a_demoted_operator_is_disconnected_at_once(live: RunningServer) -
         token = (await login(http, operator))["Authorization"].split()[1]
     async with open_socket(live, "/ws/staff", token) as console:
         await console.next("ready")
-        await asyncio.to_thread(
-            subprocess.run,
-            [*CLI, "set-role", operator["username"], "user"],
-            env=live.env,
-            cwd=live.workdir,
-            check=True,
-            capture_output=True,
+        demoted = await asyncio.to_thread(
+            run_cli, "set-role", operator["username"], "user", cwd=live.workdir, env=live.env
         )
+        assert demoted.returncode == 0, demoted.stderr
         assert await _closed_with(console, seconds=10) == 4403
 
 

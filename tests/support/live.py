@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,7 +13,7 @@ from typing import Any
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
-from tests.support.servers import CLI, RunningServer
+from tests.support.servers import RunningServer, run_cli
 
 PASSWORD = "sunshine-123"
 
@@ -25,15 +24,13 @@ def create_staff(
     """Staff accounts come from the command line, as an administrator would make them."""
     username = f"{role[:3]}{uuid.uuid4().hex[:8]}"
     named = ["--display-name", display_name] if display_name else []
-    subprocess.run(
-        [*CLI, "create-user", username, "--role", role, "--password-stdin", *named],
-        input=PASSWORD + "\n",
-        text=True,
-        env=server.env,
+    done = run_cli(
+        *("create-user", username, "--role", role, "--password-stdin", *named),
         cwd=server.workdir,
-        check=True,
-        capture_output=True,
+        env=server.env,
+        stdin=PASSWORD + "\n",
     )
+    assert done.returncode == 0, f"create-user failed:\n{done.stdout}\n{done.stderr}"
     return {"username": username, "password": PASSWORD}
 
 

@@ -22,13 +22,14 @@ STARTUP_TIMEOUT_SECONDS = 30
 
 
 def run_cli(
-    *args: str, cwd: Path, env: dict[str, str], timeout: float = 60
+    *args: str, cwd: Path, env: dict[str, str], stdin: str | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
     """``sunsupport <args>`` run to its end, output captured; it may fail (check the code)."""
     return subprocess.run(
         [*CLI, *args],
         cwd=cwd,
         env=env,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=timeout,
