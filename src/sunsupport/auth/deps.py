@@ -109,11 +109,12 @@ async def get_caller_claims(request: Request, token: TokenDep) -> AsyncIterator[
 CallerClaims = Annotated[TokenClaims, Depends(get_caller_claims)]
 
 
-class AccountBeforeBody(APIRoute):
-    """A revoked token gets 401, as on every other route, not 422, on routes taking
+class AccountFirstRoute(APIRoute):
+    """A revoked token gets 401, as on every other route, on routes taking
     :data:`CallerClaims` (the others are left as they are). Such a route checks the
-    account in its own first read, which a body failing validation never reaches; so on
-    a validation error, and only then, the account is looked up before the 422 goes out."""
+    account in its own first read, which a body failing validation (422) or a request
+    refused before that read (403) never reaches; so on those answers, and only then, the
+    account is looked up first."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -123,8 +124,8 @@ class AccountBeforeBody(APIRoute):
         async def account_first(request: Request) -> Response:
             try:
                 return await handler(request)
-            except RequestValidationError:
-                await refuse_revoked(request)
+            except (RequestValidationError, Forbidden):
+                await _refuse_revoked(request)
                 raise
 
         return account_first
@@ -134,10 +135,9 @@ def _depends_on(dependant: Dependant, call: Callable[..., Any]) -> bool:
     return any(d.call is call or _depends_on(d, call) for d in dependant.dependencies)
 
 
-async def refuse_revoked(request: Request) -> None:
+async def _refuse_revoked(request: Request) -> None:
     """Unauthorized when the request's token no longer holds (revoked, or its account
-    gone). For error paths that would otherwise answer something else first: if the
-    check itself fails (the database away), that other answer stands."""
+    gone). If the check itself fails (the database away), the route's own answer stands."""
     token = await oauth2_scheme(request)
     if not token:
         return
@@ -145,7 +145,7 @@ async def refuse_revoked(request: Request) -> None:
         await user_for_token(request, token)
     except Unauthorized:
         raise
-    except Exception:  # only a courtesy to the client: its own error stands
+    except Exception:  # only a courtesy to the client: the route's own answer stands
         return
 
 

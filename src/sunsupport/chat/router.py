@@ -3,9 +3,9 @@ from __future__ import annotations
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
-from sunsupport.auth.deps import AccountBeforeBody, CallerClaims, CurrentUser, refuse_revoked
+from sunsupport.auth.deps import AccountFirstRoute, CallerClaims, CurrentUser
 from sunsupport.chat import service, turns
 from sunsupport.chat.deps import PolicyDep, ReadableSession, SessionIdPath
 from sunsupport.chat.schemas import (
@@ -32,7 +32,7 @@ router = APIRouter(
     prefix="/chat",
     tags=["chat"],
     responses=error_responses(429, 503),
-    route_class=AccountBeforeBody,  # POST /message: 401 before 422 for a revoked token
+    route_class=AccountFirstRoute,  # POST /message: 401 before 422 or 403 for a revoked token
 )
 
 SLOW_DOWN = "Too many requests; slow down"
@@ -78,7 +78,6 @@ async def mark_read(session_id: SessionIdPath, db: DatabaseDep, user: CurrentUse
     responses=error_responses(401, 403, 404, 413, 422, 429),
 )
 async def post_message(
-    request: Request,
     body: MessageIn,
     db: DatabaseDep,
     caller: CallerClaims,
@@ -88,7 +87,6 @@ async def post_message(
     policy: PolicyDep,
 ) -> Response:
     if body.sender_type == "bot":
-        await refuse_revoked(request)  # a revoked token is told so first, as elsewhere
         raise Forbidden("Only the server writes bot messages")
     # The account is checked in the turn's first read (the hot path: one read, not two),
     # and the message counted against the limit only then.
