@@ -95,6 +95,50 @@ def test_a_password_change_answered_after_the_other_tab_signed_out(chat: UI) -> 
     expect(chat.by("chat-input")).to_be_visible()
 
 
+STALE_TOKEN_READS = """
+  // Chromium's localStorage is only eventually consistent between a browser's processes:
+  // a tab can still read the value it loaded with after another tab wrote a newer one (CI
+  // met it). This tab's reads of the token are held at its first value to make that
+  // happen every time.
+  (() => {
+    const read = Storage.prototype.getItem;
+    const seen = new Map();
+    Storage.prototype.getItem = function (key) {
+      if (!seen.has(key)) seen.set(key, read.call(this, key));
+      return seen.get(key);
+    };
+  })();
+"""
+
+
+def test_a_tab_refused_after_the_password_change_leaves_the_new_token_alone(chat: UI) -> None:
+    """The other tab meets its revoked token only after this tab stored the new one, and
+    still sees the old one in storage: it must not remove what is stored, or this tab
+    (and its next reload) would lose the new token."""
+    chat.send("привет")
+    other = UI(chat.page.context.new_page())
+    other.page.add_init_script(STALE_TOKEN_READS)
+    other.page.goto("/")
+    expect(other.by("chat-input")).to_be_visible()
+    held: list[Route] = []
+    other.page.route("**/auth/me", lambda route: held.append(route))
+
+    chat.by("profile-open").click()
+    chat.by("password-current").fill(chat.account.password)
+    chat.by("password-new").fill(NEW_PASSWORD)
+    with other.page.expect_request("**/auth/me"):  # its live connection closed: who am I?
+        chat.by("password-submit").click()
+        expect(chat.by("profile-status")).to_contain_text("Пароль изменён")
+    held[0].continue_()  # answered only after this tab stored its new token
+    other.page.unroute("**/auth/me")
+    expect(other.by("login-username")).to_be_visible()
+
+    chat.by("profile-close").click()
+    chat.send("спасибо")
+    chat.page.reload()
+    expect(chat.by("chat-input")).to_be_visible()
+
+
 def test_sign_out_everywhere_from_the_profile_panel(chat: UI) -> None:
     chat.by("profile-open").click()
     chat.by("logout-all").click()

@@ -56,7 +56,9 @@ export function onUnauthorized(handler) {
 // Each tab keeps the token it signed in with. Another tab's *new* token (a password
 // change or a new login there) is not adopted: this tab's next request then meets its own,
 // revoked, token and shows the login form saying why. Signing out in another tab (the
-// token removed) does apply here.
+// token removed) does apply here. A tab whose token is refused mid-session only forgets
+// it: localStorage is only eventually consistent between a browser's processes, so what
+// it reads as its own token may already be another tab's new one.
 let current; // undefined until first read from localStorage
 
 export const tokenStore = {
@@ -78,6 +80,11 @@ export const tokenStore = {
       /* storage disabled: the session lasts until reload */
     }
   },
+  /** This tab stops using its token; the stored one stays (see above). */
+  forget() {
+    current = null;
+  },
+  /** Sign out: this tab's token goes from storage too, and so from the other tabs. */
   clear() {
     const mine = this.get();
     current = null;
@@ -151,8 +158,8 @@ async function request(method, path, { body, auth = true, renewing = false } = {
     if (response.status === 401 && auth && renewal && !renewing) await renewal.catch(() => {});
     if (response.status === 401 && auth && tokenStore.get() && tokenStore.get() !== token) {
       // This tab got a new token while the request was on its way (its password change):
-      // the refusal was for the old one, or for none at all (another tab, signed out by
-      // that change, cleared the stored token before this tab's answer brought the new).
+      // the refusal was for the old one, or for none at all (another tab signed out
+      // before this tab's answer brought the new).
       return request(method, path, { body, auth });
     }
     if (response.status === 401 && auth && unauthorizedHandler) {

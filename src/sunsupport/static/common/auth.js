@@ -123,7 +123,10 @@ export function startAuth({
   }
 
   onUnauthorized((error) => {
-    tokenStore.clear();
+    // A token the page finds refused as it loads is removed; later, only forgotten by this
+    // tab: another tab's password change may have stored a new one meanwhile (api.js).
+    if (view === "loading") tokenStore.clear();
+    else tokenStore.forget();
     if (view === "login") return;
     showLogin(unauthorizedText(error));
   });
