@@ -5,10 +5,12 @@ writes are committed together; a broker failure after the commit is not the call
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sunsupport.core.sqlite import SqliteDatabase
@@ -115,3 +117,29 @@ async def test_a_broker_failure_after_the_commit_is_not_the_callers_error(
         assert await database.read(count_rows, CannedReply) == 1
     finally:
         await database.dispose()
+
+
+async def test_a_unit_failing_in_its_flush_is_rolled_back_alone(database: SqliteDatabase) -> None:
+    """A constraint broken inside a unit's flush (a taken name) undoes that unit only, even
+    when it shares its batch with others: the writer is held until all are queued."""
+    await database.write(_add_reply, "taken")
+    started, release = threading.Event(), threading.Event()
+
+    def held(session: Session) -> int:
+        started.set()
+        release.wait(10)
+        return _add_reply(session, "first")
+
+    batches = database.writer.batches
+    first = asyncio.ensure_future(database.write(held))
+    assert await asyncio.to_thread(started.wait, 10)  # the writer waits inside `held`
+    rest = [
+        asyncio.ensure_future(database.write(_add_reply, name))
+        for name in ("kept-1", "taken", "kept-2")
+    ]
+    await asyncio.sleep(0.05)  # all three queued
+    release.set()
+    results = await asyncio.gather(first, *rest, return_exceptions=True)
+    assert isinstance(results[2], IntegrityError)
+    assert database.writer.batches - batches == 2, "the three were not committed together"
+    assert await database.read(count_rows, CannedReply) == 4
