@@ -8,9 +8,16 @@ import secrets
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Route, expect
+from playwright.sync_api import expect
 
-from tests.support.browser import UI, Account, api_call, assert_accessible, seed_token
+from tests.support.browser import (
+    UI,
+    Account,
+    HeldRequests,
+    api_call,
+    assert_accessible,
+    seed_token,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -128,15 +135,13 @@ def test_the_staff_pages_have_no_violations(
 
     # Admins name the staff. The tab reloads its list each time it is shown: a name typed
     # before the reload arrives stays, with the focus. The notice belongs to its tab.
-    held: list[Route] = []
-    admin.page.route("**/admin/staff", lambda route: held.append(route))
-    with admin.page.expect_request("**/admin/staff"):
-        admin.by("tab-staff").click()
     mine = admin.by("staff-item").filter(has_text=admin_account.username)
-    mine.get_by_test_id("staff-name").fill("  Ольга  ")
-    with admin.page.expect_response("**/admin/staff"):
-        held[0].continue_()
-    admin.page.unroute("**/admin/staff")
+    with HeldRequests(admin.page, "**/admin/staff") as reload:
+        with admin.page.expect_request("**/admin/staff"):
+            admin.by("tab-staff").click()
+        mine.get_by_test_id("staff-name").fill("  Ольга  ")
+        with admin.page.expect_response("**/admin/staff"):
+            reload.release()
     expect(admin.page.locator("#staff-items")).to_have_attribute("aria-busy", "false")
     expect(mine.get_by_test_id("staff-name")).to_have_value("  Ольга  ")
     expect(mine.get_by_test_id("staff-name")).to_be_focused()

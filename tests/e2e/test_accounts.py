@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Route, expect
 
-from tests.support.browser import UI, Account, api_call, post_json, seed_token
+from tests.support.browser import UI, Account, HeldRequests, api_call, post_json, seed_token
 
 pytestmark = pytest.mark.e2e
 
@@ -120,17 +120,15 @@ def test_a_tab_refused_after_the_password_change_leaves_the_new_token_alone(chat
     other.page.add_init_script(STALE_TOKEN_READS)
     other.page.goto("/")
     expect(other.by("chat-input")).to_be_visible()
-    held: list[Route] = []
-    other.page.route("**/auth/me", lambda route: held.append(route))
-
     chat.by("profile-open").click()
     chat.by("password-current").fill(chat.account.password)
     chat.by("password-new").fill(NEW_PASSWORD)
-    with other.page.expect_request("**/auth/me"):  # its live connection closed: who am I?
+    # Its live connection closes and it asks who it is; the answer comes only after this
+    # tab stored its new token.
+    with HeldRequests(other.page, "**/auth/me") as who_am_i:
         chat.by("password-submit").click()
         expect(chat.by("profile-status")).to_contain_text("Пароль изменён")
-    held[0].continue_()  # answered only after this tab stored its new token
-    other.page.unroute("**/auth/me")
+        who_am_i.release()
     expect(other.by("login-username")).to_be_visible()
 
     chat.by("profile-close").click()

@@ -9,9 +9,9 @@ import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, Route, WebSocketRoute, expect
+from playwright.sync_api import WebSocketRoute, expect
 
-from tests.support.browser import UI, Account, api_call, seed_token
+from tests.support.browser import UI, Account, HeldRequests, api_call, seed_token
 
 pytestmark = pytest.mark.e2e
 
@@ -29,16 +29,6 @@ def current_session(ui: UI) -> str:
     current = ui.page.locator('[data-testid="session-item"][aria-current="true"]')
     expect(current).to_have_count(1)
     return current.get_attribute("data-session-id") or ""
-
-
-def release_held(page: Page, held: list[Route]) -> None:
-    """Let the requests held so far through (waiting for at least one)."""
-    for _ in range(100):
-        if held:
-            break
-        page.wait_for_timeout(50)
-    while held:
-        held.pop(0).continue_()
 
 
 def test_handover_notes_names_rich_text_and_withdrawal_side_by_side(
@@ -163,19 +153,15 @@ def test_loading_skeletons_connection_banner_and_notices_that_clear_themselves(
     chat.send("привет")
 
     # A slow network: skeletons, not an empty account.
-    held: list[Route] = []
     sessions_api = re.compile(r"/chat/sessions\?")  # not /static/chat/sessions.js
-    page.route(sessions_api, lambda route: held.append(route))
-    page.route("**/chat/history/**", lambda route: held.append(route))
-    page.reload()
-    expect(chat.by("sessions-skeleton")).to_be_visible()
-    expect(page.locator("#chat-title")).to_have_text("Загрузка…")
-    expect(chat.by("welcome")).to_be_hidden()
-    release_held(page, held)
-    expect(chat.by("conversation-skeleton")).to_be_visible()
-    release_held(page, held)
-    page.unroute(sessions_api)
-    page.unroute("**/chat/history/**")
+    with HeldRequests(page, sessions_api, "**/chat/history/**") as slow:
+        page.reload()
+        expect(chat.by("sessions-skeleton")).to_be_visible()
+        expect(page.locator("#chat-title")).to_have_text("Загрузка…")
+        expect(chat.by("welcome")).to_be_hidden()
+        slow.release()
+        expect(chat.by("conversation-skeleton")).to_be_visible()
+        slow.release()
     expect(chat.by("sessions-skeleton")).to_be_hidden()
     expect(chat.by("conversation-skeleton")).to_be_hidden()
     expect(chat.messages("user")).to_have_text(["привет"])

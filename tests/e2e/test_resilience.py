@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Response, Route, expect
+from playwright.sync_api import Response, expect
 
-from tests.support.browser import UI
+from tests.support.browser import UI, HeldRequests
 
 pytestmark = pytest.mark.e2e
 
@@ -67,17 +67,15 @@ def test_failures_keep_the_typed_text(chat: UI) -> None:
     page.unroute("**/chat/message")
     page.route("**/chat/message", lambda route: route.abort("connectionrefused"))
     # A request sent before the failure and answered after it proves nothing.
-    held: list[Route] = []
-    page.route("**/read", lambda route: held.append(route))
-    with page.expect_request("**/read"):
-        mark_read()
-    chat.by("chat-input").press("Enter")
-    expect(chat.by("error")).to_contain_text("нет связи с сервером")
-    expect(chat.by("chat-input")).to_have_value("где моё солнце?")
-    with page.expect_response("**/read") as answered:
-        held[0].continue_()
-    settled(answered.value)
-    page.unroute("**/read")
+    with HeldRequests(page, "**/read") as reads:
+        with page.expect_request("**/read"):
+            mark_read()
+        chat.by("chat-input").press("Enter")
+        expect(chat.by("error")).to_contain_text("нет связи с сервером")
+        expect(chat.by("chat-input")).to_have_value("где моё солнце?")
+        with page.expect_response("**/read") as answered:
+            reads.release()
+        settled(answered.value)
     expect(chat.by("error")).to_contain_text("нет связи с сервером")
     with page.expect_response("**/read"):
         mark_read()  # sent after the failure, answered: the connection is back

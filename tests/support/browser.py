@@ -4,14 +4,16 @@ hooks. Fixtures that use them are in ``tests/e2e/conftest.py``."""
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import subprocess
+import time
 import urllib.request
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from playwright.sync_api import ConsoleMessage, Dialog, Locator, Page, expect
+from playwright.sync_api import ConsoleMessage, Dialog, Locator, Page, Route, expect
 
 PASSWORD = "солнце-светит-2024"
 TOKEN_KEY = "sunsupport.token"
@@ -79,6 +81,41 @@ def watch_page(page: Page) -> PageWatch:
 def assert_clean(seen: PageWatch) -> None:
     assert seen.csp_errors == [], "CSP violations"
     assert seen.page_errors == [], "uncaught errors in the page"
+
+
+class HeldRequests:
+    """Requests to ``urls`` wait (Playwright routing) until the test lets them through: a
+    slow answer, on cue. Leaving the ``with`` block lets any still held through and stops
+    holding."""
+
+    def __init__(self, page: Page, *urls: str | re.Pattern[str]) -> None:
+        self.page, self.urls = page, urls
+        self._held: list[Route] = []
+
+    def __enter__(self) -> HeldRequests:
+        for url in self.urls:
+            self.page.route(url, self._hold)
+        return self
+
+    def _hold(self, route: Route) -> None:
+        self._held.append(route)
+
+    def release(self, timeout_s: float = 10) -> None:
+        """Let through the requests held so far, first waiting for one. (A request seen by
+        ``expect_request`` may not have reached the route yet: events come in turn.)"""
+        deadline = time.monotonic() + timeout_s
+        while not self._held:
+            assert time.monotonic() < deadline, f"no request to {self.urls} came"
+            self.page.wait_for_timeout(20)
+        while self._held:
+            self._held.pop(0).continue_()
+
+    def __exit__(self, *exc_info: object) -> None:
+        if exc_info[0] is None:
+            while self._held:
+                self._held.pop(0).continue_()  # before unroute: a held route must be handled
+        for url in self.urls:
+            self.page.unroute(url)
 
 
 class UI:
