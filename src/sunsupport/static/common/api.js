@@ -56,9 +56,10 @@ export function onUnauthorized(handler) {
 // Each tab keeps the token it signed in with. Another tab's *new* token (a password
 // change or a new login there) is not adopted: this tab's next request then meets its own,
 // revoked, token and shows the login form saying why. Signing out in another tab (the
-// token removed) does apply here. A tab whose token is refused mid-session only forgets
-// it: localStorage is only eventually consistent between a browser's processes, so what
-// it reads as its own token may already be another tab's new one.
+// token removed) does apply here. A tab whose token is refused only forgets it: only
+// signing out removes the stored token. localStorage is only eventually consistent between
+// a browser's processes, so what a refused tab reads as its own token may already be
+// another tab's new one.
 let current; // undefined until first read from localStorage
 
 export const tokenStore = {

@@ -123,10 +123,9 @@ export function startAuth({
   }
 
   onUnauthorized((error) => {
-    // A token the page finds refused as it loads is removed; later, only forgotten by this
-    // tab: another tab's password change may have stored a new one meanwhile (api.js).
-    if (view === "loading") tokenStore.clear();
-    else tokenStore.forget();
+    // Only forgotten by this tab, never removed from storage: another tab's password
+    // change may have stored a new one meanwhile, and this tab may not see it yet (api.js).
+    tokenStore.forget();
     if (view === "login") return;
     showLogin(unauthorizedText(error));
   });
