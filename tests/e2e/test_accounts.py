@@ -69,18 +69,19 @@ def test_the_profile_panel_from_password_change_to_deleting_the_account(
 
 
 def test_a_password_change_answered_after_the_other_tab_signed_out(chat: UI) -> None:
-    """The other tab, its token revoked, signs out (and clears the stored token) before
-    this tab's own password change is answered: this tab still carries on with its new
-    token instead of showing the login form."""
+    """The other tab signs out (removing the stored token, which this tab hears: it
+    then has no token) while this tab's password change is on its way: once answered,
+    this tab carries on with its new token, even for a request refused in between for
+    having none, instead of showing the login form."""
     chat.send("привет")
     other = UI(chat.page.context.new_page())
     other.page.goto("/")
     expect(other.by("chat-input")).to_be_visible()
 
     def answer_late(route: Route) -> None:
-        response = route.fetch()  # the change is made (the other tab is told at once) ...
-        expect(other.by("login-username")).to_be_visible()  # ... and has signed out
-        route.fulfill(response=response)
+        other.by("logout").click()  # the other tab signs out first ...
+        expect(other.by("login-username")).to_be_visible()
+        route.fulfill(response=route.fetch())  # ... then the change is made and answered
 
     chat.page.route("**/auth/password", answer_late)
     chat.by("profile-open").click()

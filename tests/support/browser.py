@@ -105,7 +105,8 @@ class HeldRequests:
         ``expect_request`` may not have reached the route yet: events come in turn.)"""
         deadline = time.monotonic() + timeout_s
         while not self._held:
-            assert time.monotonic() < deadline, f"no request to {self.urls} came"
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no request to {self.urls} came")
             self.page.wait_for_timeout(20)
         while self._held:
             self._held.pop(0).continue_()
@@ -115,7 +116,7 @@ class HeldRequests:
             while self._held:
                 self._held.pop(0).continue_()  # before unroute: a held route must be handled
         for url in self.urls:
-            self.page.unroute(url)
+            self.page.unroute(url, self._hold)  # only this holder: the test may route more
 
 
 class UI:
