@@ -27,7 +27,7 @@ from tests.support.browser import (
     signed_up,
     watch_page,
 )
-from tests.support.servers import RunningServer, run_cli, start_server, stop_server
+from tests.support.servers import RunningServer, create_user_cli, start_server, stop_server
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -172,15 +172,9 @@ def staff(e2e_server: RunningServer) -> Callable[..., tuple[Account, str]]:
 
     def make(role: str, display_name: str | None = None) -> tuple[Account, str]:
         account = Account(f"{role[:3]}_{secrets.token_hex(5)}")
-        named = ["--display-name", display_name] if display_name else []
-        done = run_cli(
-            *("create-user", account.username, "--role", role, "--password-stdin", *named),
-            cwd=e2e_server.workdir,
-            env=e2e_server.env,
-            stdin=account.password + "\n",
-            timeout=120,
+        create_user_cli(
+            e2e_server, account.username, account.password, role, display_name, timeout=120
         )
-        assert done.returncode == 0, f"create-user failed:\n{done.stdout}\n{done.stderr}"
         credentials = {"username": account.username, "password": account.password}
         token = post_json(f"{e2e_server.base_url}/auth/login", credentials)["access_token"]
         return account, token

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
-from tests.support.servers import RunningServer, run_cli
+from tests.support.servers import RunningServer, create_user_cli
 
 PASSWORD = "sunshine-123"
 
@@ -23,14 +23,7 @@ def create_staff(
 ) -> dict[str, str]:
     """Staff accounts come from the command line, as an administrator would make them."""
     username = f"{role[:3]}{uuid.uuid4().hex[:8]}"
-    named = ["--display-name", display_name] if display_name else []
-    done = run_cli(
-        *("create-user", username, "--role", role, "--password-stdin", *named),
-        cwd=server.workdir,
-        env=server.env,
-        stdin=PASSWORD + "\n",
-    )
-    assert done.returncode == 0, f"create-user failed:\n{done.stdout}\n{done.stderr}"
+    create_user_cli(server, username, PASSWORD, role, display_name)
     return {"username": username, "password": PASSWORD}
 
 

@@ -37,6 +37,27 @@ def run_cli(
     )
 
 
+def create_user_cli(
+    server: RunningServer,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str | None = None,
+    timeout: float = 60,
+) -> None:
+    """An account made by ``sunsupport create-user``, as an administrator would make staff
+    (the password on stdin; same database as ``server``)."""
+    named = ["--display-name", display_name] if display_name else []
+    done = run_cli(
+        *("create-user", username, "--role", role, "--password-stdin", *named),
+        cwd=server.workdir,
+        env=server.env,
+        stdin=password + "\n",
+        timeout=timeout,
+    )
+    assert done.returncode == 0, f"create-user failed:\n{done.stdout}\n{done.stderr}"
+
+
 @dataclass
 class RunningServer:
     base_url: str
