@@ -50,7 +50,7 @@ function staffNode(member) {
 }
 
 function rowOf(id) {
-  return [...dom.items.querySelectorAll("[data-id]")].find((row) => row.dataset.id === id) ?? null;
+  return dom.items.querySelector(`[data-id="${CSS.escape(id)}"]`);
 }
 
 /** What the admin was doing in the list: names typed and not saved, and the focus. */
@@ -62,7 +62,7 @@ function editsInProgress() {
   const active = dom.items.contains(document.activeElement) ? document.activeElement : null;
   const focus = active && {
     id: active.closest("[data-id]")?.dataset.id,
-    control: active.dataset.testid,
+    control: active.tagName.toLowerCase(), // a row has one input and one button
     selection: active instanceof HTMLInputElement ? [active.selectionStart, active.selectionEnd] : null,
   };
   return { typed, focus };
@@ -73,7 +73,7 @@ function restoreEdits({ typed, focus }) {
     const input = rowOf(id)?.querySelector("input");
     if (input) input.value = value;
   }
-  const target = focus?.id && rowOf(focus.id)?.querySelector(`[data-testid="${focus.control}"]`);
+  const target = focus?.id && rowOf(focus.id)?.querySelector(focus.control);
   if (!target) return;
   target.focus();
   if (focus.selection && target instanceof HTMLInputElement) target.setSelectionRange(...focus.selection);
