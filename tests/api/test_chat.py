@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from datetime import datetime
 
 import httpx
 import pytest
 from sqlalchemy import delete
+from sqlalchemy.orm import Session
 
 from sunsupport.bot.seed import GOODBYE, GREETING
 from sunsupport.models import ChatSession, Message, User
@@ -250,6 +252,45 @@ async def test_long_first_message_gives_a_short_title(client: httpx.AsyncClient,
     await post_message(client, user, sid, "солнце " * 100)
     title = (await client.get("/chat/sessions", headers=user["headers"])).json()[0]["title"]
     assert len(title) <= 80 and title.endswith("…")
+
+
+async def test_a_first_message_names_its_chat_when_its_batch_runs_again(
+    client: httpx.AsyncClient, app, new_user
+) -> None:
+    """SQLite's writer runs a batch again when one of its units fails (core.group_commit):
+    the turn stored the second time still names the chat after its first message."""
+    user = await new_user()
+    sid = await open_chat(client, user)
+    writer = app.state.db.writer
+    started, release = threading.Event(), threading.Event()
+
+    def held(_session: Session) -> None:
+        started.set()
+        release.wait(10)
+
+    def failing(_session: Session) -> None:
+        raise LookupError("this unit fails")
+
+    first = asyncio.ensure_future(app.state.db.write(held))
+    assert await asyncio.to_thread(started.wait, 10)  # the writer waits inside `held`
+    posted = asyncio.ensure_future(post_message(client, user, sid, "Когда взойдёт солнце?"))
+    async with asyncio.timeout(10):
+        while writer.waiting == 0:  # noqa: ASYNC110 - a count kept by another thread
+            # the turn has read, thought, and is queued for the writer
+            await asyncio.sleep(0.005)
+    failed = asyncio.ensure_future(app.state.db.write(failing))
+    await asyncio.sleep(0.05)
+    reruns = writer.reruns
+    release.set()
+    await first
+    assert (await posted).status_code == 201
+    with pytest.raises(LookupError):
+        await failed
+    assert writer.reruns - reruns == 1, "the batch did not run again"
+    chats = (await client.get("/chat/sessions", headers=user["headers"])).json()
+    assert chats[0]["title"] == "Когда взойдёт солнце?"
+    history = (await client.get(f"/chat/history/{sid}", headers=user["headers"])).json()
+    assert [m["sender_type"] for m in history] == ["user", "bot"]
 
 
 @pytest.mark.both_databases

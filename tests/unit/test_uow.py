@@ -8,6 +8,7 @@ import asyncio
 import threading
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from sunsupport.core.sqlite import SqliteDatabase
 from sunsupport.core.timeutil import utcnow
-from sunsupport.core.uow import Database, Event, Publisher, emit, on_commit
+from sunsupport.core.uow import Database, Event, Publisher, Unit, emit, on_commit
 from sunsupport.live.hub import InMemoryHub
 from sunsupport.models import CannedReply
 from tests.support.databases import copy_database, count_rows
@@ -119,27 +120,95 @@ async def test_a_broker_failure_after_the_commit_is_not_the_callers_error(
         await database.dispose()
 
 
-async def test_a_unit_failing_in_its_flush_is_rolled_back_alone(database: SqliteDatabase) -> None:
-    """A constraint broken inside a unit's flush (a taken name) undoes that unit only, even
-    when it shares its batch with others: the writer is held until all are queued."""
-    await database.write(_add_reply, "taken")
+async def _after_a_held_unit(
+    database: SqliteDatabase,
+    units: Sequence[tuple[Unit[..., Any], tuple[Any, ...]]],
+    *,
+    held_fails: bool = False,
+) -> list[Any]:
+    """Run ``units`` as one batch: the writer is held inside a unit of its own (which fails
+    if ``held_fails``) until they are all queued. Their results or errors, in order."""
     started, release = threading.Event(), threading.Event()
 
-    def held(session: Session) -> int:
+    def held(session: Session) -> None:
         started.set()
         release.wait(10)
-        return _add_reply(session, "first")
+        if held_fails:
+            raise LookupError("the held unit fails")
 
     batches = database.writer.batches
     first = asyncio.ensure_future(database.write(held))
     assert await asyncio.to_thread(started.wait, 10)  # the writer waits inside `held`
-    rest = [
-        asyncio.ensure_future(database.write(_add_reply, name))
-        for name in ("kept-1", "taken", "kept-2")
-    ]
-    await asyncio.sleep(0.05)  # all three queued
+    rest = [asyncio.ensure_future(database.write(unit, *args)) for unit, args in units]
+    await asyncio.sleep(0.05)  # all queued
     release.set()
     results = await asyncio.gather(first, *rest, return_exceptions=True)
-    assert isinstance(results[2], IntegrityError)
-    assert database.writer.batches - batches == 2, "the three were not committed together"
-    assert await database.read(count_rows, CannedReply) == 4
+    assert isinstance(results[0], LookupError) == held_fails
+    assert database.writer.batches - batches == 2, "the units were not committed together"
+    return results[1:]
+
+
+def _fail_after_writing(session: Session, shortcut: str) -> None:
+    _add_reply(session, shortcut)
+    raise RuntimeError("the rule said no")
+
+
+async def test_a_unit_failing_in_its_flush_is_rolled_back_alone(database: SqliteDatabase) -> None:
+    """A constraint broken inside a unit's flush (a taken name) undoes that unit only, even
+    when it shares its batch with others: the batch runs again, a savepoint per unit."""
+    await database.write(_add_reply, "taken")
+    reruns = database.writer.reruns
+    units = [(_add_reply, (name,)) for name in ("kept-1", "taken", "kept-2")]
+    results = await _after_a_held_unit(database, units)
+    assert isinstance(results[1], IntegrityError)
+    assert database.writer.reruns - reruns == 1
+    assert await database.read(count_rows, CannedReply) == 3
+
+
+async def test_a_unit_that_swallows_its_flush_error_does_not_lose_the_others(
+    database: SqliteDatabase,
+) -> None:
+    """Without savepoints a failed flush rolls back the batch's transaction even when the
+    unit catches the error and rolls back and goes on; the batch then runs again, and the
+    others are kept."""
+    await database.write(_add_reply, "taken")
+
+    def swallow(session: Session) -> str:
+        try:
+            _add_reply(session, "taken")
+        except IntegrityError:
+            session.rollback()
+            return "swallowed"
+        return "stored"
+
+    results = await _after_a_held_unit(
+        database, [(_add_reply, ("kept-1",)), (swallow, ()), (_add_reply, ("kept-2",))]
+    )
+    assert results[0] >= 1 and results[1] == "swallowed" and results[2] >= 1
+    assert await database.read(count_rows, CannedReply) == 3
+
+
+async def test_while_units_keep_failing_batches_start_with_savepoints(
+    database: SqliteDatabase,
+) -> None:
+    """A batch with a failure makes the next start with a savepoint per unit (no second
+    run); a batch without one lets the next run without them again."""
+    writer = database.writer
+
+    def batch(tag: str) -> list[tuple[Unit[..., Any], tuple[Any, ...]]]:
+        return [
+            (_add_reply, (f"{tag}-1",)),
+            (_fail_after_writing, (f"{tag}-x",)),
+            (_add_reply, (f"{tag}-2",)),
+        ]
+
+    reruns = writer.reruns
+    first = await _after_a_held_unit(database, batch("a"))  # without savepoints: runs twice
+    assert writer.reruns - reruns == 1
+    second = await _after_a_held_unit(database, batch("b"), held_fails=True)  # still failing
+    assert writer.reruns - reruns == 1, "the batch after a failure ran twice"
+    third = await _after_a_held_unit(database, batch("c"))  # the held one succeeded first
+    assert writer.reruns - reruns == 2
+    for results in (first, second, third):
+        assert [type(result) for result in results] == [int, RuntimeError, int]
+    assert await database.read(count_rows, CannedReply) == 6

@@ -41,6 +41,11 @@ def session_snapshot(session: Session, session_id: str) -> ChatSession | None:
     return ChatSession(**row._mapping) if row is not None else None
 
 
+def session_copy(chat: ChatSession) -> ChatSession:
+    """A plain copy of a snapshot, to change without touching the original."""
+    return ChatSession(**{column.name: getattr(chat, column.name) for column in _SESSIONS.c})
+
+
 def add_session(session: Session, chat: ChatSession) -> ChatSession:
     session.add(chat)
     session.flush()

@@ -184,7 +184,9 @@ async def _think(
 
 
 def _store(session: Session, turn: _Turn) -> PostedMessage:
-    chat, reply = turn.chat, turn.reply
+    # A copy: the writer may run this twice (see core.group_commit), and the live events
+    # below need the conversation's state as it changes.
+    chat, reply = repository.session_copy(turn.chat), turn.reply
     values: dict[str, Any] = {"last_message_at": turn.answered_at or turn.sent_at}
     if turn.reopened:
         values.update(status=SessionStatus.BOT, assignee_id=None)

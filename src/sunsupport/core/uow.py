@@ -11,6 +11,8 @@ point (HTTP requests, WebSockets, the CLI, background tasks) goes through here, 
   :func:`on_commit` callbacks (count a metric, teach this process's bot), then the live
   events of :func:`emit` (through the hub, to every process);
 - a unit that raises is rolled back, and its callbacks and events are forgotten;
+- a write unit may be run twice (SQLite's writer reruns a batch in which a unit failed,
+  :mod:`.group_commit`): it must leave its arguments as it found them;
 - a failure after the commit (a broker that is down) is logged, never raised: the data
   is stored, and clients catch up from the database when they reconnect.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
@@ -128,11 +128,11 @@ def last_sent_at(session: Session, session_id: str) -> datetime | None:
     return session.scalar(query)
 
 
-def settle(session: Session, token: str, ids: Iterable[int], status: str, now: datetime) -> None:
+def settle(session: Session, token: str, ids: Sequence[int], status: str, now: datetime) -> None:
     """Finish leased rows: sent, skipped or failed (only while the lease is ours)."""
     session.execute(
         update(_NOTIFICATIONS)
-        .where(_NOTIFICATIONS.c.claim == token, _NOTIFICATIONS.c.id.in_(list(ids)))
+        .where(_NOTIFICATIONS.c.claim == token, _NOTIFICATIONS.c.id.in_(ids))
         .values(
             status=status,
             claimed_until=None,
