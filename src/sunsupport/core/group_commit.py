@@ -10,7 +10,7 @@ short by construction (services do the slow work, hashing and the bot, before th
 submit).
 
 A unit that fails is rolled back alone, without paying for a savepoint around every
-unit (~7 % more messages a second at 50 clients, bench/README.md): the batch runs first
+unit (6–7 % more messages a second at 50 clients, bench/README.md): the batch runs first
 with none; if a unit raises, the whole transaction is rolled back and the batch runs
 again with a savepoint per unit, so only the failing one is undone. While units keep failing (the
 last batch had a failure), a batch starts with savepoints instead of running twice.
