@@ -17,6 +17,7 @@ import pytest
 from fastapi import FastAPI
 
 from sunsupport.core.config import Settings
+from sunsupport.core.group_commit import GroupCommitWriter
 from tests.support.api import register_and_login
 from tests.support.apps import AppRunner
 from tests.support.databases import copy_database, migrate_template
@@ -40,6 +41,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests run last. Playwright's sync API keeps an event loop running in the
     main thread until the session ends, and pytest-asyncio cannot start one there after."""
     items.sort(key=lambda item: "e2e" in item.path.parts)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _write_units_run_twice() -> Iterator[None]:
+    """In-process, every SQLite write batch first runs once and is rolled back
+    (``GroupCommitWriter.rehearse``): the writer may run a unit twice, so a unit that is
+    not safe to run twice fails the tests of its feature."""
+    GroupCommitWriter.rehearse = True
+    yield
+    GroupCommitWriter.rehearse = False
 
 
 @pytest.fixture(scope="session")

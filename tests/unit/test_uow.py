@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -165,27 +166,31 @@ async def test_a_unit_failing_in_its_flush_is_rolled_back_alone(database: Sqlite
     assert await database.read(count_rows, CannedReply) == 3
 
 
-async def test_a_unit_that_swallows_its_flush_error_does_not_lose_the_others(
+async def test_a_unit_that_recovers_from_its_flush_error_is_stored_once(
     database: SqliteDatabase,
 ) -> None:
     """Without savepoints a failed flush rolls back the batch's transaction even when the
-    unit catches the error and rolls back and goes on; the batch then runs again, and the
-    others are kept."""
+    unit catches the error; a unit that then rolls back and writes something else must
+    not commit that on its own, and the others must be kept: the batch runs again."""
     await database.write(_add_reply, "taken")
 
-    def swallow(session: Session) -> str:
+    def recover(session: Session) -> str:
         try:
             _add_reply(session, "taken")
         except IntegrityError:
             session.rollback()
-            return "swallowed"
+            _add_reply(session, "instead")
+            return "recovered"
         return "stored"
 
     results = await _after_a_held_unit(
-        database, [(_add_reply, ("kept-1",)), (swallow, ()), (_add_reply, ("kept-2",))]
+        database, [(_add_reply, ("kept-1",)), (recover, ()), (_add_reply, ("kept-2",))]
     )
-    assert results[0] >= 1 and results[1] == "swallowed" and results[2] >= 1
-    assert await database.read(count_rows, CannedReply) == 3
+    assert results[0] >= 1 and results[1] == "recovered" and results[2] >= 1
+    stored = await database.read(
+        lambda session: sorted(session.scalars(select(CannedReply.shortcut)))
+    )
+    assert stored == ["instead", "kept-1", "kept-2", "taken"]
 
 
 async def test_while_units_keep_failing_batches_start_with_savepoints(

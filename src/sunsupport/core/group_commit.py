@@ -12,11 +12,15 @@ submit).
 A unit that fails is rolled back alone, without paying for a savepoint around every
 unit (6–7 % more messages a second at 50 clients, bench/README.md): the batch runs first
 with none; if a unit raises, the whole transaction is rolled back and the batch runs
-again with a savepoint per unit, so only the failing one is undone. While units keep failing (the
-last batch had a failure), a batch starts with savepoints instead of running twice.
+again with a savepoint per unit, so only the failing one is undone. While units keep
+failing (the last batch had a failure), a batch starts with savepoints instead of
+running twice.
 Units must therefore be safe to run twice: the first run's database changes are rolled
 back and its session (its ``on_commit`` callbacks, live events and counters) discarded,
-so a unit must not change its arguments in a way that changes what a second run does.
+so a unit must not change its arguments in a way that changes what a second run does
+(:attr:`GroupCommitWriter.rehearse` makes the tests check that). A unit that catches its
+own failed flush and goes on has rolled back the batch's transaction without savepoints:
+what it does after that is not committed, and the batch runs again isolated.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from loguru import logger
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, Transaction
 from sqlalchemy.orm import Session
 
 from sunsupport.core import tally
@@ -56,13 +60,18 @@ _STOP = object()
 class GroupCommitWriter:
     """The only writer of one SQLite database in this process."""
 
+    rehearse = False
+    """Run every batch once and roll it back before running it for real. The tests turn
+    this on, so that a unit that is not safe to run twice fails the tests of its feature
+    instead of misbehaving only when a batch it shares happens to fail."""
+
     def __init__(self, engine: Engine, max_batch: int = MAX_BATCH) -> None:
         self._engine = engine
         self._max_batch = max_batch
         self._queue: queue.SimpleQueue[_Job | object] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="sqlite-writer", daemon=True)
         self.batches = 0
-        """Transactions committed so far (for measurements)."""
+        """Batches run so far (for measurements)."""
         self.units = 0
         """Units of work run so far."""
         self.reruns = 0
@@ -124,6 +133,8 @@ class GroupCommitWriter:
             connection.close()
 
     def _commit_batch(self, connection: Connection, jobs: list[_Job]) -> None:
+        if self.rehearse:
+            self._run_batch(connection, jobs, isolated=True, keep=False)
         if not self._run_batch(connection, jobs, isolated=self._isolate_next):
             self.reruns += 1
             self._run_batch(connection, jobs, isolated=True)
@@ -131,22 +142,27 @@ class GroupCommitWriter:
         self.batches += 1
         self.units += len(jobs)
 
-    def _run_batch(self, connection: Connection, jobs: list[_Job], *, isolated: bool) -> bool:
-        """Run and commit ``jobs`` in one transaction, each in a savepoint if ``isolated``.
-        Without savepoints, a failing unit rolls the batch back: False then means "run
-        it again isolated" (unless that unit was alone in its batch; its error is its
-        outcome either way)."""
+    def _run_batch(
+        self, connection: Connection, jobs: list[_Job], *, isolated: bool, keep: bool = True
+    ) -> bool:
+        """Run ``jobs`` in one transaction, each in a savepoint if ``isolated``, and commit
+        it (roll it back if not ``keep``). Without savepoints, a failing unit rolls the
+        batch back: False then means "run it again isolated" (unless that unit was alone
+        in its batch: then its error is its outcome)."""
         counted: tally.Tally = {}
         transaction = connection.begin()
         try:
             for job in jobs:
-                job.outcome = job.context.run(self._run_unit, connection, job, counted, isolated)
-                if not isolated and (
-                    isinstance(job.outcome, BaseException) or not transaction.is_active
-                ):
+                job.outcome = job.context.run(
+                    self._run_unit, connection, transaction, job, counted, isolated
+                )
+                if not isolated and not isinstance(job.outcome, tuple):
                     if transaction.is_active:
                         transaction.rollback()
                     return len(jobs) == 1 and isinstance(job.outcome, BaseException)
+            if not keep:
+                transaction.rollback()
+                return True
             # If this fails, the whole batch is rolled back and every caller gets the error
             # (nothing half-counted is stored; the counters' upserts have no constraint
             # that one unit's values could break).
@@ -160,10 +176,16 @@ class GroupCommitWriter:
 
     @staticmethod
     def _run_unit(
-        connection: Connection, job: _Job, counted: tally.Tally, isolated: bool
-    ) -> tuple[Any, dict[str, Any]] | BaseException:
+        connection: Connection,
+        transaction: Transaction,
+        job: _Job,
+        counted: tally.Tally,
+        isolated: bool,
+    ) -> tuple[Any, dict[str, Any]] | BaseException | None:
         """One unit in the batch's transaction (in a savepoint of it if ``isolated``); what
-        it counted is added to ``counted`` only if it succeeds."""
+        it counted is added to ``counted`` only if it succeeds. None: the unit rolled the
+        batch's transaction back itself (it caught a failed flush and went on), so what
+        it did after that is not committed here: the batch has to run again isolated."""
         with Session(
             bind=connection,
             # rollback_only: the unit's commit only flushes, its rollback is the batch's
@@ -173,6 +195,8 @@ class GroupCommitWriter:
         ) as session:
             try:
                 result = job.unit(session, *job.args, **job.kwargs)
+                if not isolated and not transaction.is_active:
+                    return None  # closing the session rolls back what it began since
                 session.commit()  # flushes (and releases the savepoint if isolated)
             except Exception as exc:
                 if isolated:
