@@ -88,6 +88,22 @@ async def test_a_failing_unit_is_rolled_back_alone(database: Database, hub: InMe
     assert await database.read(count_rows, CannedReply) == 2
 
 
+async def test_a_unit_raising_what_is_not_an_exception_does_not_stop_the_writer(
+    database: Database,
+) -> None:
+    class Halt(BaseException):
+        pass
+
+    def halting(session: Session) -> None:
+        _add_reply(session, "halted")
+        raise Halt
+
+    with pytest.raises(RuntimeError, match="Halt"):
+        await asyncio.wait_for(database.write(halting), 5)
+    assert await asyncio.wait_for(database.write(_add_reply, "after"), 5) >= 1
+    assert await database.read(count_rows, CannedReply) == 1
+
+
 async def test_concurrent_writes_share_commits(database: SqliteDatabase) -> None:
     writer = database.writer
     batches, units = writer.batches, writer.units

@@ -121,13 +121,16 @@ class GroupCommitWriter:
                 if connection is None or connection.invalidated or connection.closed:
                     connection = self._engine.connect()
                 self._commit_batch(connection, jobs)
-            except Exception as exc:  # BEGIN or COMMIT failed: nothing of the batch is stored
+            except BaseException as exc:  # BEGIN or COMMIT failed: nothing of the batch is stored
+                # (or a unit raised what is not an Exception: its callers get an error, and
+                # this thread lives on, or every later write would wait for ever)
                 logger.warning("write batch failed: {}", type(exc).__name__)
                 if connection is not None:
                     connection.close()
                     connection = None
+                failure = exc if isinstance(exc, Exception) else RuntimeError(repr(exc))
                 for job in jobs:
-                    job.outcome = exc
+                    job.outcome = failure
             self._answer(jobs)
         if connection is not None:
             connection.close()
