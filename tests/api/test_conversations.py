@@ -26,6 +26,15 @@ async def act(client: httpx.AsyncClient, staff: dict, sid: str, action: str) -> 
     assert response.status_code == 200, response.text
 
 
+async def test_a_chat_opened_by_asking_for_a_human_is_named_after_that(
+    client: httpx.AsyncClient, new_user
+) -> None:
+    user = await new_user()
+    await handed_over(client, user)
+    chats = await client.get("/chat/sessions", headers=user["headers"])
+    assert [chat["title"] for chat in chats.json()] == ["позовите оператора"]
+
+
 @pytest.mark.both_databases
 async def test_handovers_are_notes_in_the_timeline_signed_with_the_display_name(
     client: httpx.AsyncClient, app, new_user

@@ -184,9 +184,7 @@ async def _think(
 
 
 def _store(session: Session, turn: _Turn) -> PostedMessage:
-    # A copy: the writer may run this twice (see core.group_commit), and the live events
-    # below need the conversation's state as it changes.
-    chat, reply = repository.session_copy(turn.chat), turn.reply
+    chat, reply = turn.chat, turn.reply
     values: dict[str, Any] = {"last_message_at": turn.answered_at or turn.sent_at}
     if turn.reopened:
         values.update(status=SessionStatus.BOT, assignee_id=None)
@@ -218,8 +216,12 @@ def _store(session: Session, turn: _Turn) -> PostedMessage:
     answer = answers[0] if answers else None
 
     # The live events in the order things happened, each with the state at that moment.
-    chat.title = values.get("title", chat.title)
-    chat.last_message_at = values["last_message_at"]
+    # The conversation's own events need its new state: set on a copy, since the writer
+    # may run this twice (core.group_commit) and the second run must see what the first.
+    if turn.reopened or turn.handoff:
+        chat = repository.session_copy(chat)
+        chat.title = values.get("title", chat.title)
+        chat.last_message_at = values["last_message_at"]
     if turn.reopened:
         chat.status, chat.assignee_id = SessionStatus.BOT, None
         events.emit_session(session, chat)
