@@ -63,9 +63,10 @@ format: install-dev
 
 POSTGRES_BENCH_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 
-bench: install-dev ## Benchmarks: HTTP ratios, the seed, floods (SQLite, PostgreSQL 1 and 2 workers), statements, the bot, history cost
+bench: install-dev ## Benchmarks: HTTP ratios, the seed (also in alternated rounds), floods (SQLite, PostgreSQL 1 and 2 workers), statements, the bot, history cost
 	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/compare.py --database-url $(POSTGRES_BENCH_URL) --workers 1,2 --no-floods --no-bare --no-seed
+	$(BIN)/python bench/seed_rounds.py
 	$(BIN)/python bench/statements.py
 	$(BIN)/python bench/statements.py --database-url $(POSTGRES_BENCH_URL)
 	$(BIN)/python bench/bot.py
