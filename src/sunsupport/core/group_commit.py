@@ -15,6 +15,7 @@ with none; if a unit raises, the whole transaction is rolled back and the batch 
 again with a savepoint per unit, so only the failing one is undone. While units keep
 failing (the last batch had a failure), a batch starts with savepoints instead of
 running twice.
+
 Units must therefore be safe to run twice: the first run's database changes are rolled
 back and its session (its ``on_commit`` callbacks, live events and counters) discarded,
 so a unit must not change its arguments in a way that changes what a second run does
