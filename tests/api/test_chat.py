@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 from datetime import datetime
 
 import httpx
@@ -12,7 +11,7 @@ from sqlalchemy.orm import Session
 from sunsupport.bot.seed import GOODBYE, GREETING
 from sunsupport.models import ChatSession, Message, User
 from tests.support.api import PASSWORD, open_chat, say
-from tests.support.databases import connections_held_by_requests, count_rows
+from tests.support.databases import connections_held_by_requests, count_rows, writer_held
 
 
 async def post_message(
@@ -262,27 +261,18 @@ async def test_a_first_message_names_its_chat_when_its_batch_runs_again(
     user = await new_user()
     sid = await open_chat(client, user)
     writer = app.state.db.writer
-    started, release = threading.Event(), threading.Event()
-
-    def held(_session: Session) -> None:
-        started.set()
-        release.wait(10)
 
     def failing(_session: Session) -> None:
         raise LookupError("this unit fails")
 
-    first = asyncio.ensure_future(app.state.db.write(held))
-    assert await asyncio.to_thread(started.wait, 10)  # the writer waits inside `held`
-    posted = asyncio.ensure_future(post_message(client, user, sid, "Когда взойдёт солнце?"))
-    async with asyncio.timeout(10):
-        while writer.waiting == 0:  # noqa: ASYNC110 - a count kept by another thread
-            # the turn has read, thought, and is queued for the writer
-            await asyncio.sleep(0.005)
-    failed = asyncio.ensure_future(app.state.db.write(failing))
-    await asyncio.sleep(0.05)
     reruns = writer.reruns
-    release.set()
-    await first
+    async with writer_held(app.state.db):
+        posted = asyncio.ensure_future(post_message(client, user, sid, "Когда взойдёт солнце?"))
+        async with asyncio.timeout(10):
+            while writer.waiting == 0:  # noqa: ASYNC110 - a count kept by another thread
+                # the turn has read, thought, and is queued for the writer
+                await asyncio.sleep(0.005)
+        failed = asyncio.ensure_future(app.state.db.write(failing))
     assert (await posted).status_code == 201
     with pytest.raises(LookupError):
         await failed

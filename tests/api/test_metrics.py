@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -12,9 +13,14 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy.orm import Session
 
 from sunsupport.core import metrics
+from sunsupport.core.timeutil import utcnow
+from sunsupport.models import CannedReply
+from tests.support.databases import writer_held
 
 
 async def scrape(client: httpx.AsyncClient) -> dict[tuple[str, frozenset], float]:
@@ -46,10 +52,38 @@ async def test_metrics_is_prometheus_text_and_not_in_the_schema(
         "sunsupport_handoffs_total",
         "sunsupport_operator_queue_length",
         "sunsupport_live_connections",
+        "sunsupport_sqlite_write_batches_total",
     ):
         assert f"# TYPE {name}" in response.text, name
     schema = (await client.get("/openapi.json")).json()
     assert "/metrics" not in schema["paths"]
+
+
+async def test_sqlite_write_batches_are_counted_by_how_they_ran(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    database = app.state.db
+
+    def add(session: Session, shortcut: str) -> None:
+        session.add(CannedReply(shortcut=shortcut, text="Здравствуйте!", updated_at=utcnow()))
+
+    def failing(_session: Session) -> None:
+        raise LookupError("this unit fails")
+
+    await database.write(add, "settle")  # whatever the last test's last batch was
+    before = await scrape(client)
+    await database.write(add, "direct")
+    async with writer_held(database):  # a batch of its own, then the two below
+        queued = [database.write(add, "rerun"), database.write(failing)]
+        results = asyncio.gather(*queued, return_exceptions=True)
+    assert isinstance((await results)[1], LookupError)
+    await database.write(add, "isolated")  # the last batch had a failure
+    after = await scrape(client)
+    name = "sunsupport_sqlite_write_batches_total"
+    assert {
+        run: value(after, name, run=run) - value(before, name, run=run)
+        for run in ("direct", "rerun", "isolated")
+    } == {"direct": 2, "rerun": 1, "isolated": 1}
 
 
 async def test_requests_are_labelled_by_route_template(

@@ -3,7 +3,11 @@ a database between tests that share one app."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import shutil
+import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -61,3 +65,27 @@ def connections_held_by_requests(db: Database) -> int:
         return int(db.read_engine.pool.checkedout())  # type: ignore[attr-defined]
     assert isinstance(db, PostgresDatabase)
     return int(db.engine.pool.checkedout())  # type: ignore[attr-defined]
+
+
+@contextlib.asynccontextmanager
+async def writer_held(database: SqliteDatabase, *, fail: bool = False) -> AsyncIterator[None]:
+    """SQLite's writer waits inside a unit of its own (which then raises LookupError if
+    ``fail``) until the block ends, so the writes queued in the block share one batch."""
+    started, release = threading.Event(), threading.Event()
+
+    def held(_session: Session) -> None:
+        started.set()
+        release.wait(10)
+        if fail:
+            raise LookupError("the held unit fails")
+
+    first = asyncio.ensure_future(database.write(held))
+    try:
+        if not await asyncio.to_thread(started.wait, 10):
+            raise TimeoutError("the writer did not start the held unit")
+        yield
+        await asyncio.sleep(0.05)  # what the block started is queued
+    finally:
+        release.set()
+        with contextlib.suppress(LookupError):
+            await first

@@ -5,7 +5,6 @@ writes are committed together; a broker failure after the commit is not the call
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from sunsupport.core.timeutil import utcnow
 from sunsupport.core.uow import Database, Event, Publisher, Unit, emit, on_commit
 from sunsupport.live.hub import InMemoryHub
 from sunsupport.models import CannedReply
-from tests.support.databases import copy_database, count_rows
+from tests.support.databases import copy_database, count_rows, writer_held
 from tests.support.settings import make_settings, sqlite_url
 
 
@@ -143,26 +142,14 @@ async def _after_a_held_unit(
     *,
     held_fails: bool = False,
 ) -> list[Any]:
-    """Run ``units`` as one batch: the writer is held inside a unit of its own (which fails
-    if ``held_fails``) until they are all queued. Their results or errors, in order."""
-    started, release = threading.Event(), threading.Event()
-
-    def held(session: Session) -> None:
-        started.set()
-        release.wait(10)
-        if held_fails:
-            raise LookupError("the held unit fails")
-
+    """Run ``units`` as one batch, after one unit of the writer's own (which fails if
+    ``held_fails``). Their results or errors, in order."""
     batches = database.writer.batches
-    first = asyncio.ensure_future(database.write(held))
-    assert await asyncio.to_thread(started.wait, 10)  # the writer waits inside `held`
-    rest = [asyncio.ensure_future(database.write(unit, *args)) for unit, args in units]
-    await asyncio.sleep(0.05)  # all queued
-    release.set()
-    results = await asyncio.gather(first, *rest, return_exceptions=True)
-    assert isinstance(results[0], LookupError) == held_fails
+    async with writer_held(database, fail=held_fails):
+        queued = [asyncio.ensure_future(database.write(unit, *args)) for unit, args in units]
+    results = await asyncio.gather(*queued, return_exceptions=True)
     assert database.writer.batches - batches == 2, "the units were not committed together"
-    return results[1:]
+    return results
 
 
 def _fail_after_writing(session: Session, shortcut: str) -> None:

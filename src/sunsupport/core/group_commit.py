@@ -38,7 +38,7 @@ from loguru import logger
 from sqlalchemy import Connection, Engine, Transaction
 from sqlalchemy.orm import Session
 
-from sunsupport.core import tally
+from sunsupport.core import metrics, tally
 from sunsupport.core.uow import take_outbox
 
 MAX_BATCH = 256
@@ -139,9 +139,12 @@ class GroupCommitWriter:
     def _commit_batch(self, connection: Connection, jobs: list[_Job]) -> None:
         if self.rehearse:
             self._run_batch(connection, jobs, isolated=True, keep=False)
+        run = "isolated" if self._isolate_next else "direct"
         if not self._run_batch(connection, jobs, isolated=self._isolate_next):
             self.reruns += 1
+            run = "rerun"
             self._run_batch(connection, jobs, isolated=True)
+        metrics.record_write_batch(run)
         self._isolate_next = any(isinstance(job.outcome, BaseException) for job in jobs)
         self.batches += 1
         self.units += len(jobs)

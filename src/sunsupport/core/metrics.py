@@ -64,6 +64,13 @@ QUEUE_LENGTH = Gauge(
     "Conversations waiting for an operator.",
     multiprocess_mode="livemostrecent",
 )
+WRITE_BATCHES = Counter(
+    "sunsupport_sqlite_write_batches_total",
+    "SQLite group-commit batches by how they ran: direct (no savepoints), rerun (a unit "
+    "failed: run again with a savepoint per unit), isolated (savepoints from the start, "
+    "after a batch with a failure).",
+    ["run"],
+)
 live_connections = Gauge(
     "sunsupport_live_connections",
     "Open live-delivery connections (WebSocket or SSE).",
@@ -89,6 +96,14 @@ def record_handoff() -> None:
 
 def record_reply_email(outcome: str) -> None:
     REPLY_EMAILS.labels(outcome=outcome).inc()
+
+
+_WRITE_BATCH_RUNS = {run: WRITE_BATCHES.labels(run=run) for run in ("direct", "rerun", "isolated")}
+
+
+def record_write_batch(run: str) -> None:
+    """One committed SQLite batch (the writer thread; ``run`` as in the counter's help)."""
+    _WRITE_BATCH_RUNS[run].inc()
 
 
 def set_queue_length(n: int) -> None:
