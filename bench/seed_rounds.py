@@ -1,8 +1,8 @@
 """Ours against the seed, alternated: the ratio that one pair of phases cannot pin down.
 
 `compare.py` measures the seed's message phases, then ours, a minute apart; on this
-shared machine the seed alone moved between 206 and 273 messages/s in one hour (it
-waits on the disk), so one ratio swings by a fifth. Here both servers run side by side
+shared machine the seed alone, at 50 clients, moved between 206 and 247 messages/s in
+one hour (it waits on the disk), so one ratio swings by a fifth. Here both servers run side by side
 (an idle server costs nothing) and the same closed loop goes to one, then the other,
 round after round; each round gives a ratio, and the median of the rounds is reported.
 
@@ -33,7 +33,7 @@ from harness import (
 async def _rounds(
     ours: Server, seed: Server, clients: int, rounds: int, seconds: float
 ) -> list[tuple[float, float]]:
-    """(ours, seed) messages per second for each round; the first of each is a warm-up."""
+    """(ours, seed) messages per second for each round, after a short warm-up of each."""
     sends = {}
     for server in (ours, seed):
         users = await accounts(server.base_url, clients)
@@ -71,13 +71,15 @@ def main() -> None:
         (workdir / "ours").mkdir()
         with database(None, workdir / "ours") as url:
             ours = start_service(workdir / "ours", url)
-            seed = start_seed(workdir / "seed")
             try:
-                measured = asyncio.run(
-                    _rounds(ours, seed, args.clients, args.rounds, args.duration)
-                )
+                seed = start_seed(workdir / "seed")
+                try:
+                    measured = asyncio.run(
+                        _rounds(ours, seed, args.clients, args.rounds, args.duration)
+                    )
+                finally:
+                    stop(seed)
             finally:
-                stop(seed)
                 stop(ours)
     ratios = [mine / theirs for mine, theirs in measured]
     print(

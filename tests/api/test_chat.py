@@ -6,12 +6,16 @@ from datetime import datetime
 import httpx
 import pytest
 from sqlalchemy import delete
-from sqlalchemy.orm import Session
 
 from sunsupport.bot.seed import GOODBYE, GREETING
 from sunsupport.models import ChatSession, Message, User
 from tests.support.api import PASSWORD, open_chat, say
-from tests.support.databases import connections_held_by_requests, count_rows, writer_held
+from tests.support.databases import (
+    connections_held_by_requests,
+    count_rows,
+    failing,
+    writer_held,
+)
 
 
 async def post_message(
@@ -257,22 +261,16 @@ async def test_a_first_message_names_its_chat_when_its_batch_runs_again(
     client: httpx.AsyncClient, app, new_user
 ) -> None:
     """SQLite's writer runs a batch again when one of its units fails (core.group_commit):
-    the turn stored the second time still names the chat after its first message."""
+    the turn is stored by the second run, whole (a rerun taken out fails this)."""
     user = await new_user()
     sid = await open_chat(client, user)
     writer = app.state.db.writer
-
-    def failing(_session: Session) -> None:
-        raise LookupError("this unit fails")
-
     reruns = writer.reruns
-    async with writer_held(app.state.db):
+    async with writer_held(app.state.db) as held:
         posted = asyncio.ensure_future(post_message(client, user, sid, "Когда взойдёт солнце?"))
-        async with asyncio.timeout(10):
-            while writer.waiting == 0:  # noqa: ASYNC110 - a count kept by another thread
-                # the turn has read, thought, and is queued for the writer
-                await asyncio.sleep(0.005)
+        await held.queued(1)  # the turn has read, thought, and waits for the writer
         failed = asyncio.ensure_future(app.state.db.write(failing))
+        await held.queued(2)
     assert (await posted).status_code == 201
     with pytest.raises(LookupError):
         await failed

@@ -15,12 +15,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy.orm import Session
 
 from sunsupport.core import metrics
-from sunsupport.core.timeutil import utcnow
-from sunsupport.models import CannedReply
-from tests.support.databases import writer_held
+from tests.support.databases import add_canned, failing, writer_held
 
 
 async def scrape(client: httpx.AsyncClient) -> dict[tuple[str, frozenset], float]:
@@ -63,21 +60,15 @@ async def test_sqlite_write_batches_are_counted_by_how_they_ran(
     client: httpx.AsyncClient, app: FastAPI
 ) -> None:
     database = app.state.db
-
-    def add(session: Session, shortcut: str) -> None:
-        session.add(CannedReply(shortcut=shortcut, text="Здравствуйте!", updated_at=utcnow()))
-
-    def failing(_session: Session) -> None:
-        raise LookupError("this unit fails")
-
-    await database.write(add, "settle")  # whatever the last test's last batch was
+    await database.write(add_canned, "settle")  # whatever the last test's last batch was
     before = await scrape(client)
-    await database.write(add, "direct")
-    async with writer_held(database):  # a batch of its own, then the two below
-        queued = [database.write(add, "rerun"), database.write(failing)]
+    await database.write(add_canned, "direct")
+    async with writer_held(database) as held:  # a batch of its own, then the two below
+        queued = [database.write(add_canned, "rerun"), database.write(failing)]
         results = asyncio.gather(*queued, return_exceptions=True)
+        await held.queued(2)
     assert isinstance((await results)[1], LookupError)
-    await database.write(add, "isolated")  # the last batch had a failure
+    await database.write(add_canned, "isolated")  # the last batch had a failure
     after = await scrape(client)
     name = "sunsupport_sqlite_write_batches_total"
     assert {

@@ -19,7 +19,9 @@ from sunsupport.core.db import Base
 from sunsupport.core.migrate import upgrade
 from sunsupport.core.postgres import PostgresDatabase
 from sunsupport.core.sqlite import SqliteDatabase
+from sunsupport.core.timeutil import utcnow
 from sunsupport.core.uow import Database
+from sunsupport.models import CannedReply
 from tests.support.settings import make_settings, sqlite_url
 
 
@@ -67,10 +69,24 @@ def connections_held_by_requests(db: Database) -> int:
     return int(db.engine.pool.checkedout())  # type: ignore[attr-defined]
 
 
+class HeldWriter:
+    """See :func:`writer_held`."""
+
+    def __init__(self, database: SqliteDatabase) -> None:
+        self._writer = database.writer
+
+    async def queued(self, count: int) -> None:
+        """Wait until ``count`` units are queued behind the held one."""
+        async with asyncio.timeout(10):
+            while self._writer.waiting < count:  # noqa: ASYNC110 - counted by another thread
+                await asyncio.sleep(0.002)
+
+
 @contextlib.asynccontextmanager
-async def writer_held(database: SqliteDatabase, *, fail: bool = False) -> AsyncIterator[None]:
+async def writer_held(database: SqliteDatabase, *, fail: bool = False) -> AsyncIterator[HeldWriter]:
     """SQLite's writer waits inside a unit of its own (which then raises LookupError if
-    ``fail``) until the block ends, so the writes queued in the block share one batch."""
+    ``fail``) until the block ends: what the block queues (``await held.queued(n)``) is
+    committed as one batch after it."""
     started, release = threading.Event(), threading.Event()
 
     def held(_session: Session) -> None:
@@ -83,9 +99,21 @@ async def writer_held(database: SqliteDatabase, *, fail: bool = False) -> AsyncI
     try:
         if not await asyncio.to_thread(started.wait, 10):
             raise TimeoutError("the writer did not start the held unit")
-        yield
-        await asyncio.sleep(0.05)  # what the block started is queued
+        yield HeldWriter(database)
     finally:
         release.set()
         with contextlib.suppress(LookupError):
             await first
+
+
+def add_canned(session: Session, shortcut: str) -> int:
+    """A unit of work: one canned reply named ``shortcut`` (a taken name fails the flush)."""
+    reply = CannedReply(shortcut=shortcut, text="Здравствуйте!", updated_at=utcnow())
+    session.add(reply)
+    session.flush()
+    return reply.id
+
+
+def failing(_session: Session) -> None:
+    """A unit of work that fails before writing anything."""
+    raise LookupError("this unit fails")

@@ -15,11 +15,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sunsupport.core.sqlite import SqliteDatabase
-from sunsupport.core.timeutil import utcnow
 from sunsupport.core.uow import Database, Event, Publisher, Unit, emit, on_commit
 from sunsupport.live.hub import InMemoryHub
 from sunsupport.models import CannedReply
-from tests.support.databases import copy_database, count_rows, writer_held
+from tests.support.databases import add_canned, copy_database, count_rows, writer_held
 from tests.support.settings import make_settings, sqlite_url
 
 
@@ -42,20 +41,13 @@ async def database(
     await database.dispose()
 
 
-def _add_reply(session: Session, shortcut: str) -> int:
-    reply = CannedReply(shortcut=shortcut, text="Здравствуйте!", updated_at=utcnow())
-    session.add(reply)
-    session.flush()
-    return reply.id
-
-
 async def test_events_and_callbacks_follow_the_commit(database: Database, hub: InMemoryHub) -> None:
     seen: list[str] = []
 
     def unit(session: Session) -> int:
         on_commit(session, lambda: seen.append("callback"))
         emit(session, ("room", "elsewhere"), {"type": "x"})
-        return _add_reply(session, "hello")
+        return add_canned(session, "hello")
 
     async with hub.subscribe("room") as events:
         reply_id = await database.write(unit)
@@ -68,16 +60,16 @@ async def test_a_failing_unit_is_rolled_back_alone(database: Database, hub: InMe
     seen: list[str] = []
 
     def failing(session: Session) -> None:
-        _add_reply(session, "gone")
+        add_canned(session, "gone")
         on_commit(session, lambda: seen.append("callback"))
         emit(session, "room", {"type": "x"})
         raise RuntimeError("the rule said no")
 
     async with hub.subscribe("room") as events:
         results = await asyncio.gather(
-            database.write(_add_reply, "kept-1"),
+            database.write(add_canned, "kept-1"),
             database.write(failing),
-            database.write(_add_reply, "kept-2"),
+            database.write(add_canned, "kept-2"),
             return_exceptions=True,
         )
         with pytest.raises(TimeoutError):
@@ -94,19 +86,19 @@ async def test_a_unit_raising_what_is_not_an_exception_does_not_stop_the_writer(
         pass
 
     def halting(session: Session) -> None:
-        _add_reply(session, "halted")
+        add_canned(session, "halted")
         raise Halt
 
     with pytest.raises(RuntimeError, match="Halt"):
         await asyncio.wait_for(database.write(halting), 5)
-    assert await asyncio.wait_for(database.write(_add_reply, "after"), 5) >= 1
+    assert await asyncio.wait_for(database.write(add_canned, "after"), 5) >= 1
     assert await database.read(count_rows, CannedReply) == 1
 
 
 async def test_concurrent_writes_share_commits(database: SqliteDatabase) -> None:
     writer = database.writer
     batches, units = writer.batches, writer.units
-    await asyncio.gather(*(database.write(_add_reply, f"r{n}") for n in range(50)))
+    await asyncio.gather(*(database.write(add_canned, f"r{n}") for n in range(50)))
     assert writer.units - units == 50
     assert writer.batches - batches < 50, "every write was committed on its own"
     assert await database.read(count_rows, CannedReply) == 50
@@ -128,7 +120,7 @@ async def test_a_broker_failure_after_the_commit_is_not_the_callers_error(
 
         def unit(session: Session) -> int:
             emit(session, "room", {"type": "x"})
-            return _add_reply(session, "kept")
+            return add_canned(session, "kept")
 
         await database.write(unit)
         assert await database.read(count_rows, CannedReply) == 1
@@ -145,24 +137,25 @@ async def _after_a_held_unit(
     """Run ``units`` as one batch, after one unit of the writer's own (which fails if
     ``held_fails``). Their results or errors, in order."""
     batches = database.writer.batches
-    async with writer_held(database, fail=held_fails):
+    async with writer_held(database, fail=held_fails) as held:
         queued = [asyncio.ensure_future(database.write(unit, *args)) for unit, args in units]
+        await held.queued(len(units))
     results = await asyncio.gather(*queued, return_exceptions=True)
     assert database.writer.batches - batches == 2, "the units were not committed together"
     return results
 
 
 def _fail_after_writing(session: Session, shortcut: str) -> None:
-    _add_reply(session, shortcut)
+    add_canned(session, shortcut)
     raise RuntimeError("the rule said no")
 
 
 async def test_a_unit_failing_in_its_flush_is_rolled_back_alone(database: SqliteDatabase) -> None:
     """A constraint broken inside a unit's flush (a taken name) undoes that unit only, even
     when it shares its batch with others: the batch runs again, a savepoint per unit."""
-    await database.write(_add_reply, "taken")
+    await database.write(add_canned, "taken")
     reruns = database.writer.reruns
-    units = [(_add_reply, (name,)) for name in ("kept-1", "taken", "kept-2")]
+    units = [(add_canned, (name,)) for name in ("kept-1", "taken", "kept-2")]
     results = await _after_a_held_unit(database, units)
     assert isinstance(results[1], IntegrityError)
     assert database.writer.reruns - reruns == 1
@@ -175,19 +168,19 @@ async def test_a_unit_that_recovers_from_its_flush_error_is_stored_once(
     """Without savepoints a failed flush rolls back the batch's transaction even when the
     unit catches the error; a unit that then rolls back and writes something else must
     not commit that on its own, and the others must be kept: the batch runs again."""
-    await database.write(_add_reply, "taken")
+    await database.write(add_canned, "taken")
 
     def recover(session: Session) -> str:
         try:
-            _add_reply(session, "taken")
+            add_canned(session, "taken")
         except IntegrityError:
             session.rollback()
-            _add_reply(session, "instead")
+            add_canned(session, "instead")
             return "recovered"
         return "stored"
 
     results = await _after_a_held_unit(
-        database, [(_add_reply, ("kept-1",)), (recover, ()), (_add_reply, ("kept-2",))]
+        database, [(add_canned, ("kept-1",)), (recover, ()), (add_canned, ("kept-2",))]
     )
     assert results[0] >= 1 and results[1] == "recovered" and results[2] >= 1
     stored = await database.read(
@@ -205,9 +198,9 @@ async def test_while_units_keep_failing_batches_start_with_savepoints(
 
     def batch(tag: str) -> list[tuple[Unit[..., Any], tuple[Any, ...]]]:
         return [
-            (_add_reply, (f"{tag}-1",)),
+            (add_canned, (f"{tag}-1",)),
             (_fail_after_writing, (f"{tag}-x",)),
-            (_add_reply, (f"{tag}-2",)),
+            (add_canned, (f"{tag}-2",)),
         ]
 
     reruns = writer.reruns

@@ -217,7 +217,7 @@ def _store(session: Session, turn: _Turn) -> PostedMessage:
 
     # The live events in the order things happened, each with the state at that moment.
     # The conversation's own events need its new state: set on a copy, since the writer
-    # may run this twice (core.group_commit) and the second run must see what the first.
+    # may run this twice (core.group_commit) and the second run must see what the first saw.
     if turn.reopened or turn.handoff:
         chat = repository.session_copy(chat)
         chat.title = values.get("title", chat.title)

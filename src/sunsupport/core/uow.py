@@ -12,9 +12,10 @@ point (HTTP requests, WebSockets, the CLI, background tasks) goes through here, 
   events of :func:`emit` (through the hub, to every process);
 - a unit that raises is rolled back, and its callbacks and events are forgotten;
 - a write unit may be run twice (SQLite's writer reruns a batch in which a unit failed,
-  :mod:`.group_commit`): it must leave its arguments as it found them and build the ORM
-  objects it adds itself (one added by a run that was rolled back looks stored to the
-  next); the in-process tests run every write batch twice to catch a unit that does not;
+  :mod:`.group_commit`): it must leave its arguments as it found them (and take
+  sequences, not one-shot iterators) and build the ORM objects it adds itself (one added
+  by a run that was rolled back looks stored to the next); the in-process tests run
+  every write batch twice to catch a unit that does not;
 - a failure after the commit (a broker that is down) is logged, never raised: the data
   is stored, and clients catch up from the database when they reconnect.
 
