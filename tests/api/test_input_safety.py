@@ -104,3 +104,65 @@ async def test_a_password_with_control_characters_is_refused(client: httpx.Async
         "/auth/register", json={"username": "ctrlchar", "password": PASSWORD + "\x1b"}
     )
     assert response.status_code == 422
+
+
+async def test_unpaired_surrogates_are_refused_with_422_and_nothing_changes(
+    client: httpx.AsyncClient, app, new_user
+) -> None:
+    """``"\\ud800"`` is valid JSON but no encodable text: the driver and Argon2 would fail
+    on it. A client library will not even encode it, so the bodies are sent as bytes;
+    a pair that makes one character (an emoji) stays welcome."""
+    user = await new_user()
+    admin = await make_staff(app, client, "admin")
+    staff = await make_staff(app, client, "operator")
+    sid = await open_chat(client, user)
+    lone = "a\\ud800"
+    attempts = [
+        ("POST", "/auth/login", None, f'{{"username": "{lone}", "password": "x"}}'),
+        (
+            "POST",
+            "/auth/login",
+            None,
+            f'{{"username": "{user["username"]}", "password": "{lone}"}}',
+        ),
+        (
+            "POST",
+            "/auth/register",
+            None,
+            f'{{"username": "abcdefg", "password": "{PASSWORD}{lone}"}}',
+        ),
+        ("POST", "/auth/register", None, f'{{"username": "abc{lone}", "password": "{PASSWORD}"}}'),
+        (
+            "POST",
+            "/auth/password",
+            user,
+            f'{{"current_password": "{lone}", "new_password": "{PASSWORD}2"}}',
+        ),
+        (
+            "POST",
+            "/auth/password",
+            user,
+            f'{{"current_password": "{PASSWORD}", "new_password": "{PASSWORD}{lone}"}}',
+        ),
+        ("DELETE", "/auth/me", user, f'{{"password": "{lone}"}}'),
+        ("PATCH", f"/chat/session/{sid}", user, f'{{"title": "{lone}"}}'),
+        ("PATCH", "/auth/me", user, f'{{"display_name": "{lone}"}}'),
+        ("PATCH", f"/admin/staff/{staff['id']}", admin, f'{{"display_name": "{lone}"}}'),
+        ("POST", "/chat/message", user, f'{{"session_id": "{sid}", "text": "\\udc00 b"}}'),
+    ]
+    for method, url, who, body in attempts:
+        headers = {"Content-Type": "application/json", **(who["headers"] if who else {})}
+        response = await client.request(method, url, headers=headers, content=body.encode())
+        assert response.status_code == 422, (method, url, response.status_code, response.text)
+        assert "detail" in response.json()
+
+    me = (await client.get("/auth/me", headers=user["headers"])).json()
+    assert me["display_name"] == user["username"]
+    chat = (await client.get(f"/chat/session/{sid}", headers=user["headers"])).json()
+    assert chat["title"] is None
+    emoji = await client.patch(
+        f"/chat/session/{sid}",
+        headers={"Content-Type": "application/json", **user["headers"]},
+        content=b'{"title": "\\ud83d\\ude00 ok"}',
+    )
+    assert emoji.status_code == 200 and emoji.json()["title"] == "\U0001f600 ok"

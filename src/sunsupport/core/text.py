@@ -2,8 +2,9 @@
 message-like texts that a person can actually see.
 
 - ``CleanStr``: any string without control characters (NUL and the other C0/C1 codes;
-  newline and tab are allowed). PostgreSQL refuses NUL outright, and the logs and pages
-  must never carry the others.
+  newline and tab are allowed) or unpaired surrogates. PostgreSQL refuses NUL outright,
+  the logs and pages must never carry the others, and a lone surrogate (``"\\ud800"`` is
+  valid JSON) cannot be encoded at all: the database driver or Argon2 would fail on it.
 - ``Text``: a message, answer, comment or phrasing. Invisible format characters (zero
   width spaces, byte order marks; not the joiner inside emoji) are removed and the text
   trimmed *before* the length is checked; it must hold a visible character; a letter may
@@ -23,12 +24,15 @@ MAX_TEXT = 2000
 MAX_COMBINING = 4
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _JOINER = "\u200d"
 
 
 def no_control(value: str) -> str:
     if _CONTROL.search(value):
         raise ValueError("must not contain control characters")
+    if _SURROGATE.search(value):
+        raise ValueError("must not contain unpaired surrogates")
     return value
 
 
