@@ -157,3 +157,18 @@ async def test_staff_hear_a_users_typing_only_while_a_human_is_involved(
             await page.connection.send(json.dumps({"type": "typing"}))
             typing = await console.next("typing", session_id=sid)
             assert typing["sender_type"] == "user"
+
+
+@pytest.mark.parametrize("frame", [b"\x00binary", "{not json", "[" * 30_000], ids=repr)
+async def test_a_frame_that_is_not_json_text_closes_with_1003(
+    live: RunningServer, frame: bytes | str
+) -> None:
+    """Not "reconnect and catch up" (1013), which would have the client send it again,
+    nor a connection dropped without a close frame."""
+    async with httpx.AsyncClient(base_url=live.base_url, timeout=15) as http:
+        token, headers = await new_user(http)
+        sid = (await http.post("/chat/session", headers=headers)).json()["id"]
+    async with open_socket(live, f"/ws/chat/{sid}", token) as page:
+        await page.next("ready")
+        await page.connection.send(frame)
+        assert await _closed_with(page) == 1003

@@ -36,7 +36,7 @@ from sunsupport.live.hub import Event
 AUTH_TIMEOUT_SECONDS = 5
 CATCH_UP_LIMIT = 500
 NOT_AUTHENTICATED, FORBIDDEN, NOT_FOUND = 4401, 4403, 4404
-POLICY, TRY_LATER = 1008, 1013
+UNSUPPORTED, POLICY, TRY_LATER = 1003, 1008, 1013
 CATCH_UP = TRY_LATER
 RECHECK_SECONDS = 60
 MAX_FRAMES, FRAME_WINDOW_SECONDS = 200, 10.0
@@ -70,11 +70,24 @@ def ends_quietly_on_disconnect(
     return wrapper
 
 
+class _Malformed(Exception):
+    """A frame that is not JSON text."""
+
+
+async def _receive_json(websocket: WebSocket) -> Any:
+    """The client's next frame, parsed; :class:`_Malformed` for a binary frame or text
+    that is not JSON (or nested too deeply for the parser)."""
+    try:
+        return await websocket.receive_json()
+    except (KeyError, ValueError, RecursionError) as exc:  # KeyError: a binary frame
+        raise _Malformed from exc
+
+
 async def receive_hello(websocket: WebSocket) -> Hello:
     """Wait for the auth frame; anything else (or nothing in time) gives no token."""
     try:
-        frame = await asyncio.wait_for(websocket.receive_json(), AUTH_TIMEOUT_SECONDS)
-    except (TimeoutError, WebSocketDisconnect, ValueError, KeyError):
+        frame = await asyncio.wait_for(_receive_json(websocket), AUTH_TIMEOUT_SECONDS)
+    except (TimeoutError, WebSocketDisconnect, _Malformed):
         frame = {}
     if not isinstance(frame, dict):
         frame = {}
@@ -134,7 +147,7 @@ async def pump(
     """Forward hub events to the socket while reading the client's frames, until either
     side ends or ``watch`` says the connection must close (expired token, lost access).
     A subscriber that fell behind is asked to reconnect and catch up; a client flooding
-    frames is closed with 1008."""
+    frames is closed with 1008, one sending a frame that is not JSON text with 1003."""
 
     async def forward() -> None:
         async for event in live:
@@ -143,7 +156,7 @@ async def pump(
     async def read() -> None:
         recent: deque[float] = deque()
         while True:
-            frame = await websocket.receive_json()
+            frame = await _receive_json(websocket)
             now = time.monotonic()
             recent.append(now)
             while recent and now - recent[0] > FRAME_WINDOW_SECONDS:
@@ -173,6 +186,8 @@ async def pump(
                 await close(websocket, code, reason)
             elif isinstance(exc, _Abuse):
                 await close(websocket, POLICY, "Too many frames")
+            elif isinstance(exc, _Malformed):
+                await close(websocket, UNSUPPORTED, "Frames must be JSON text")
             elif exc is not None and not isinstance(exc, WebSocketDisconnect | ValueError):
                 await close(websocket, CATCH_UP, "Reconnect to catch up")
     finally:
