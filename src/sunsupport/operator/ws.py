@@ -29,6 +29,29 @@ PRESENCE_INTERVAL_SECONDS = 60
 TYPING_EVERY_SECONDS = 1.5
 
 
+class TypingThrottle:
+    """One typing notice per conversation every :data:`TYPING_EVERY_SECONDS`. Bounded: a
+    console open all shift would otherwise remember every conversation it ever typed in;
+    past ``keep`` entries the quiet ones are forgotten (the socket's frame limit keeps
+    the recent ones few)."""
+
+    def __init__(self, keep: int = 256) -> None:
+        self.keep = keep
+        self._last: dict[str, float] = {}
+
+    def allow(self, target: str, now: float) -> bool:
+        if now - self._last.get(target, -TYPING_EVERY_SECONDS) < TYPING_EVERY_SECONDS:
+            return False
+        if len(self._last) >= self.keep:
+            for quiet in [k for k, at in self._last.items() if now - at >= TYPING_EVERY_SECONDS]:
+                del self._last[quiet]
+        self._last[target] = now
+        return True
+
+    def __len__(self) -> int:
+        return len(self._last)
+
+
 @router.websocket("/ws/staff")
 @socket.ends_quietly_on_disconnect
 async def staff_socket(websocket: WebSocket) -> None:
@@ -66,17 +89,15 @@ async def _serve(websocket: WebSocket, user: User, expires_at: datetime, after_i
         cursor = socket.Cursor(websocket)
         for message in missed:
             await cursor.send(events.message_event(message))
-        last_typing: dict[str, float] = {}
+        typing = TypingThrottle()
 
         async def on_frame(frame: dict[str, Any]) -> None:
             target = frame.get("session_id")
             if frame.get("type") != "typing" or not isinstance(target, str):
                 return
             target = target[:64]
-            now = time.monotonic()
-            if now - last_typing.get(target, 0.0) < TYPING_EVERY_SECONDS:
+            if not typing.allow(target, time.monotonic()):
                 return
-            last_typing[target] = now
             event = {"type": "typing", "session_id": target, "sender_type": "operator"}
             await hub.publish(session_channel(target), event)
 
