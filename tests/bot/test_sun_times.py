@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from sunsupport.bot import DialogueState, KnowledgeBot
-from sunsupport.bot.skills.dates import parse_day
+from sunsupport.bot.skills.dates import NoSuchDay, parse_day
 from sunsupport.bot.skills.gazetteer import default_gazetteer
 from sunsupport.bot.skills.sun_times import Kind, compute, detect_kind
 from tests.support.bot import ask
@@ -65,12 +65,33 @@ def test_gazetteer_covers_big_russian_cities_and_capitals() -> None:
         ("15.03", date(2025, 3, 15)),
         ("1 мая 2026", date(2026, 5, 1)),
         ("3 января", date(2026, 1, 3)),
-        ("31.02", None),
+        ("15.03.26", date(2026, 3, 15)),
+        ("29 февраля", date(2028, 2, 29)),
+        ("завтра в 10.30", date(2025, 3, 11)),
         ("рассвет", None),
     ],
 )
 def test_parse_day(text: str, expected: date | None) -> None:
     assert parse_day(text, date(2025, 3, 10)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("31.02", "31.02"),
+        ("закат 29.02.2027", "29.02.2027"),
+        ("01.01.0000", "01.01.0000"),
+        ("рассвет 31 апреля", "31 апреля"),
+    ],
+)
+def test_a_day_the_calendar_does_not_have_is_named(text: str, label: str) -> None:
+    with pytest.raises(NoSuchDay) as wrong:
+        parse_day(text, date(2025, 3, 10))
+    assert wrong.value.label == label
+
+
+def test_the_29th_of_february_asked_after_it_passed_is_the_next_leap_years() -> None:
+    assert parse_day("29 февраля", date(2028, 12, 1)) == date(2032, 2, 29)
 
 
 @pytest.mark.parametrize(
@@ -136,6 +157,28 @@ def test_sunrise_sunset_answers(bot: KnowledgeBot, text: str, expected: str) -> 
     assert reply.intent == "sunrise_sunset"
     assert reply.text.startswith(expected)
     assert TIME.search(reply.text)
+
+
+def test_a_day_not_in_the_calendar_is_questioned_not_answered_for_today(
+    bot: KnowledgeBot,
+) -> None:
+    reply = ask(bot, "когда рассвет в Казани 31 февраля?")
+    assert reply.intent == "sunrise_sunset"
+    assert reply.text.startswith("Такого дня нет в календаре: 31 февраля.")
+    assert not TIME.search(reply.text)
+    again = ask(bot, "1 марта", reply.state)  # the answer to "another date?"; same city
+    assert again.intent == "sunrise_sunset"
+    assert again.text.startswith("Казань, 1 марта: рассвет в")
+    assert again.state.pending is None
+
+
+def test_after_a_day_not_in_the_calendar_a_new_question_is_answered_as_such(
+    bot: KnowledgeBot,
+) -> None:
+    reply = ask(bot, "во сколько закат в Самаре 30.02?")
+    unclear = ask(bot, "эээ", reply.state)
+    assert unclear.text.startswith("Не разобрал дату.")
+    assert ask(bot, "сколько стоит подписка?", unclear.state).intent == "pricing"
 
 
 def test_city_follow_up_dialogue(bot: KnowledgeBot) -> None:

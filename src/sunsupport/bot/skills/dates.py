@@ -1,4 +1,8 @@
-"""Which day a message asks about: сегодня, завтра, послезавтра, "15 марта", "15.03"."""
+"""Which day a message asks about: сегодня, завтра, послезавтра, "15 марта", "15.03".
+
+A date that reads as one but is not in the calendar ("31 февраля", "29.02.2027") is
+:class:`NoSuchDay`, so the bot can say so instead of quietly answering for today. Pairs
+of numbers that cannot be a day and a month ("10.30", "3.14") are not dates at all."""
 
 from __future__ import annotations
 
@@ -41,33 +45,48 @@ def _month(word: str) -> int | None:
     return 5 if stem.startswith("ма") and stem != "март" else MONTHS[stem]
 
 
-def _build(day: int, month: int, year: int | None, today: date) -> date | None:
-    if year is not None and year < 100:
-        year += 2000
-    try:
-        result = date(year or today.year, month, day)
-    except ValueError:
-        return None
-    # "15 марта" said in December means the coming March.
-    if year is None and result < today - timedelta(days=31):
-        result = result.replace(year=today.year + 1)
-    return result
+class NoSuchDay(ValueError):
+    """The message names a day the calendar does not have; ``label`` is how it was written."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__(label)
+        self.label = label
+
+
+def _build(day: int, month: int, year: str | None, today: date, label: str) -> date | None:
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return None  # not a day and a month: a time, a version, a fraction
+    if year is not None:  # "15.03.26" is 2026; a four-digit year is taken as written
+        try:
+            return date(int(year) + (2000 if len(year) == 2 else 0), month, day)
+        except ValueError:
+            raise NoSuchDay(label) from None
+    # "15 марта" said in December means the coming March; "29 февраля", the next leap year's.
+    for candidate in range(today.year, today.year + 9):
+        try:
+            result = date(candidate, month, day)
+        except ValueError:
+            continue
+        if result >= today - timedelta(days=31):
+            return result
+    raise NoSuchDay(label)
 
 
 def parse_day(text: str, today: date) -> date | None:
-    """The day named in ``text``, or None when the message names none."""
-    numeric = _NUMERIC.search(text.lower())
-    if numeric:
+    """The day named in ``text``, or None when the message names none; :class:`NoSuchDay`
+    when it names one the calendar does not have."""
+    for numeric in _NUMERIC.finditer(text.lower()):
         day, month, year = numeric.groups()
-        found = _build(int(day), int(month), int(year) if year else None, today)
+        found = _build(int(day), int(month), year, today, numeric.group(0))
         if found:
             return found
     words = normalize(text)
     for match in _WORDY.finditer(words):
         month = _month(match.group(2))
         if month:
-            year = match.group(3)
-            found = _build(int(match.group(1)), month, int(year) if year else None, today)
+            label = f"{int(match.group(1))} {MONTH_NAMES_GENITIVE[month - 1]}"
+            label += f" {match.group(3)}" if match.group(3) else ""
+            found = _build(int(match.group(1)), month, match.group(3), today, label)
             if found:
                 return found
     for word in words.split():
