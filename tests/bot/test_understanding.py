@@ -134,6 +134,32 @@ def test_ambiguity_offers_both_intents(bot: KnowledgeBot) -> None:
     assert picked == {reply.ranking[0].intent, reply.ranking[1].intent}
 
 
+def test_a_request_for_a_human_among_other_words_is_not_asked_back(
+    bot: KnowledgeBot,
+) -> None:
+    """The message reads as much as a "no sun" report as a call for a human: without the
+    rule the bot offered the two as a choice; a person who asked for a human gets one."""
+    text = "У меня на даче третий день нет солнца, позовите оператора"
+    reply = ask(bot, text)
+    assert [r.intent for r in reply.ranking[:2]] == ["no_sun", "operator"]
+    assert reply.intent == "operator" and not reply.clarification
+
+
+def test_the_handoff_rule_applies_only_to_ambiguity_with_the_handoff_intent() -> None:
+    from sunsupport.bot.classifier import Match
+    from sunsupport.bot.kb import Settings
+    from sunsupport.bot.policy import decide
+
+    settings = Settings(threshold=0.25, ambiguity_margin=0.2)
+    close = [Match("no_sun", 0.45), Match("operator", 0.35), Match("fallback", 0.05)]
+    assert decide(close, settings).intent == "operator"
+    assert decide(close, settings.model_copy(update={"handoff_intent": None})).alternative
+    others = [Match("no_sun", 0.45), Match("complaint", 0.35), Match("operator", 0.1)]
+    assert decide(others, settings).alternative == "complaint"
+    far = [Match("no_sun", 0.7), Match("operator", 0.3)]
+    assert decide(far, settings).intent == "no_sun"
+
+
 def test_add_example_takes_effect_immediately() -> None:
     from sunsupport.bot import load_bot
     from tests.support.settings import BOT_CACHE_DIR

@@ -89,6 +89,9 @@ class Settings(BaseModel):
     """An intent this close to an out-of-scope ("fallback") example loses to it."""
     operator_suggestion: str = "Позвать оператора"
     ambiguity_prefix: str = "Возможно, вы имели в виду…"
+    handoff_intent: str | None = "operator"
+    """The intent that asks for a human. When a message is ambiguous between it and
+    another intent, it wins: a person who asked for a human is not asked to choose."""
 
 
 class KnowledgeBase(BaseModel):

@@ -1,7 +1,8 @@
 """Dialogue policy: when to trust the top intent, when to ask, when to give up.
 
 Like Rasa's FallbackClassifier: below a confidence threshold the bot falls back;
-when the two best intents are within a margin it asks which one was meant.
+when the two best intents are within a margin it asks which one was meant, unless one
+of them asks for a human (then the person gets one).
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ def decide(
         and runner_up.score >= settings.threshold
         and top.score - runner_up.score < settings.ambiguity_margin
     ):
+        if settings.handoff_intent in (top.intent, runner_up.intent):
+            human = top if top.intent == settings.handoff_intent else runner_up
+            return Decision(human.intent, human.score)
         return Decision(top.intent, top.score, alternative=runner_up.intent)
     return Decision(top.intent, top.score)
 
