@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sunsupport.models import CannedReply
@@ -26,5 +26,10 @@ def delete(session: Session, reply: CannedReply) -> None:
     session.delete(reply)
 
 
-def list_all(session: Session) -> Sequence[CannedReply]:
-    return (session.scalars(select(CannedReply).order_by(CannedReply.shortcut))).all()
+def count(session: Session) -> int:
+    return int(session.scalar(select(func.count(CannedReply.id))) or 0)
+
+
+def list_all(session: Session, limit: int) -> Sequence[CannedReply]:
+    query = select(CannedReply).order_by(CannedReply.shortcut).limit(limit)
+    return session.scalars(query).all()

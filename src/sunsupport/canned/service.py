@@ -14,16 +14,21 @@ from sunsupport.core.uow import Database
 from sunsupport.models import CannedReply, User
 
 TAKEN = "A canned reply with this shortcut exists"
+MAX_REPLIES = 500
+"""Canned replies are few by nature (the console loads them all for /shortcut
+completion); the bound keeps that list, and the page, small."""
 
 
 async def list_replies(db: Database) -> Sequence[CannedReply]:
-    return await db.read(repository.list_all)
+    return await db.read(repository.list_all, MAX_REPLIES)
 
 
 async def create_canned(db: Database, shortcut: str, text: str, admin: User) -> CannedReply:
     def write(session: Session) -> CannedReply:
         if repository.find_canned(session, shortcut) is not None:
             raise Conflict(TAKEN)
+        if repository.count(session) >= MAX_REPLIES:
+            raise Conflict(f"At most {MAX_REPLIES} canned replies; delete one first")
         reply = CannedReply(shortcut=shortcut, text=text, updated_at=utcnow())
         repository.add_canned(session, reply)
         _audit(session, audit.Action.CANNED_CREATED, admin, reply)
