@@ -64,6 +64,25 @@ async def test_message_gets_an_answer_and_both_are_stored(
     assert all(is_aware_rfc3339(m["sent_at"]) for m in history)
 
 
+@pytest.mark.both_databases
+async def test_history_keeps_the_quick_replies_offered_with_an_answer(
+    client: httpx.AsyncClient, new_user
+) -> None:
+    user = await new_user()
+    sid = await open_chat(client, user)
+    unsure = await say(client, user, sid, "Солнце светит слабо")
+    assert len(unsure["suggestions"]) == 2, unsure  # a clarification between two readings
+    plain = await say(client, user, sid, "Пока")
+    assert plain["suggestions"] == []
+    history = (await client.get(f"/chat/history/{sid}", headers=user["headers"])).json()
+    assert [(m["sender_type"], m["suggestions"]) for m in history] == [
+        ("user", []),
+        ("bot", unsure["suggestions"]),
+        ("user", []),
+        ("bot", []),
+    ]
+
+
 async def test_goodbye_keeps_the_seed_reply(client: httpx.AsyncClient, new_user) -> None:
     user = await new_user()
     sid = await open_chat(client, user)

@@ -121,6 +121,27 @@ def test_suggestions_and_null_answer(chat: UI) -> None:
     expect(chat.by("error")).to_be_hidden()
 
 
+def test_the_last_answers_quick_replies_come_back_after_a_reload(chat: UI) -> None:
+    chat.send("Солнце светит слабо")
+    expect(chat.messages("bot")).to_contain_text(["Возможно, вы имели в виду"])
+    expect(chat.by("suggestion")).to_have_count(2)  # a clarification between two readings
+    offered = chat.by("suggestion").all_inner_texts()
+
+    chat.page.reload()
+    expect(chat.messages()).to_have_count(2)
+    expect(chat.by("suggestion")).to_have_text(offered)
+    chat.by("suggestion").first.click()
+    expect(chat.messages("user")).to_have_text(["Солнце светит слабо", offered[0]])
+    expect(chat.messages("bot")).to_have_count(2)
+
+    # Only the last answer's: one that offered nothing leaves none, before and after a reload.
+    chat.send("Пока")
+    expect(chat.by("suggestion")).to_have_count(0)
+    chat.page.reload()
+    expect(chat.messages()).to_have_count(6)
+    expect(chat.by("suggestion")).to_have_count(0)
+
+
 def test_load_earlier_messages(chat: UI) -> None:
     token = chat.token()
     headers = {"Authorization": f"Bearer {token}"}

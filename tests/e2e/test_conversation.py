@@ -279,3 +279,35 @@ def test_separate_logins_skip_link_headings_and_one_tab_stop_per_answer(
     expect(third).to_be_focused()
     expect(third).to_have_attribute("aria-checked", "true")
     expect(page.get_by_role("radio", checked=True)).to_have_count(1)
+
+
+def test_quick_replies_reach_the_other_tab_and_the_console_shows_what_was_offered(
+    chat: UI, tab: Callable[[], UI], staff: Callable[..., tuple[Account, str]]
+) -> None:
+    chat.send("привет")  # the chat exists, so the second tab opens the same one
+    greeted = chat.by("suggestion").all_inner_texts()
+    assert greeted, "the greeting offers quick replies"
+    other = UI(chat.page.context.new_page())  # a second tab of the same person
+    other.page.goto("/")
+    expect(other.messages()).to_have_count(2)  # what follows comes live (or as catch-up)
+
+    chat.send("Солнце светит слабо")
+    expect(chat.by("suggestion")).to_have_count(2)
+    offered = chat.by("suggestion").all_inner_texts()
+    # The other tab hears the answer live and offers the same quick replies under it.
+    expect(other.messages("bot")).to_have_count(2, timeout=LIVE)
+    expect(other.by("suggestion")).to_have_text(offered)
+
+    # The operator sees what the customer was offered, as a line, not as buttons.
+    _, operator_token = staff("operator")
+    chat.send(HANDOFF)
+    console = tab()
+    open_console(console, operator_token)
+    console.page.locator(f'[data-session-id="{current_session(chat)}"]').click()
+    expect(console.messages("bot")).to_have_count(3)
+    lines = [f"Варианты: {' · '.join(texts)}" for texts in (greeted, offered)]
+    expect(console.by("offered")).to_have_text(lines)
+    expect(console.by("suggestion")).to_have_count(0)
+    # The handoff answer took the quick replies away in both tabs.
+    expect(chat.by("suggestion")).to_have_count(0)
+    expect(other.by("suggestion")).to_have_count(0, timeout=LIVE)

@@ -107,6 +107,22 @@ async def test_reconnecting_client_catches_up_once_and_in_order(server: RunningS
             assert got["message"]["id"] == latest.json()["message_id"]
 
 
+async def test_catching_up_brings_the_quick_replies_of_an_answer(server: RunningServer) -> None:
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=15) as http:
+        token, headers = await new_user(http)
+        sid = (await http.post("/chat/session", headers=headers)).json()["id"]
+        unsure = {"session_id": sid, "text": "Солнце светит слабо"}
+        posted = await http.post("/chat/message", headers=headers, json=unsure)
+        offered = posted.json()["suggestions"]
+        assert len(offered) == 2, posted.text
+
+        async with open_socket(server, f"/ws/chat/{sid}", token, after_id=0) as page:
+            await page.next("ready")
+            question = (await page.next("message"))["message"]
+            answer = (await page.next("message"))["message"]
+            assert (question["suggestions"], answer["suggestions"]) == ([], offered)
+
+
 @pytest.mark.parametrize("first_frame", [None, {"type": "auth", "token": "garbage"}, {"x": 1}])
 async def test_sockets_require_a_valid_token_in_the_first_frame(
     server: RunningServer, first_frame: dict | None

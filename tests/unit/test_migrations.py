@@ -198,6 +198,47 @@ def test_bot_review_migration_widens_the_inbox_and_narrows_it_back(tmp_path: Pat
     db.close()
 
 
+def test_suggestions_migration_adds_an_empty_column_and_takes_it_back(tmp_path: Path) -> None:
+    settings = make_settings(sqlite_url(tmp_path / "offered.db"), tmp_path / "logs")
+    upgrade(settings, "0004_accounts")
+    db = sqlite3.connect(tmp_path / "offered.db")
+    db.execute(
+        "INSERT INTO users (id, username, username_key, hashed_password, created_at) "
+        "VALUES (1, 'old', 'old', 'h', '2025-01-01 00:00:00')"
+    )
+    db.execute(
+        "INSERT INTO sessions (id, user_id, created_date) VALUES ('s1', 1, '2025-01-01 00:00:00')"
+    )
+    db.execute(
+        "INSERT INTO messages (session_id, sender_type, text, sent_at) "
+        "VALUES ('s1', 'bot', 'старый ответ', '2025-01-01 00:00:01')"
+    )
+    db.commit()
+    db.close()
+
+    upgrade(settings, "0008_answer_suggestions")
+    db = sqlite3.connect(tmp_path / "offered.db")
+    assert db.execute("SELECT text, suggestions FROM messages").fetchall() == [
+        ("старый ответ", None)
+    ]
+    db.execute(
+        "INSERT INTO messages (session_id, sender_type, text, sent_at, suggestions) "
+        "VALUES ('s1', 'bot', 'уточнение', '2025-01-01 00:00:02', '[\"А\", \"Б\"]')"
+    )
+    db.commit()
+    db.close()
+
+    downgrade(settings, "0004_accounts")
+    db = sqlite3.connect(tmp_path / "offered.db")
+    columns = {row[1] for row in db.execute("PRAGMA table_info(messages)")}
+    schema = db.execute("SELECT sql FROM sqlite_master WHERE name = 'messages'").fetchone()[0]
+    texts = db.execute("SELECT text FROM messages ORDER BY id").fetchall()
+    db.close()
+    assert "suggestions" not in columns
+    assert "AUTOINCREMENT" in schema
+    assert texts == [("старый ответ",), ("уточнение",)]
+
+
 def test_serve_refuses_a_database_the_migrations_have_not_reached(tmp_path: Path) -> None:
     settings = make_settings(sqlite_url(tmp_path / "behind.db"), tmp_path / "logs")
     current, head = unapplied(settings) or (None, None)

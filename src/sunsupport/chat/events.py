@@ -21,6 +21,7 @@ def message_payload(message: Message) -> Event:
         "feedback": message.feedback,
         "author_name": message.author_name,
         "event": message.event,
+        "suggestions": message.suggestions or [],
     }
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from sunsupport.core.text import ChatTitle, OptionalText, Text
 
@@ -104,6 +104,16 @@ class MessageOut(BaseModel):
     event: Literal["claimed", "released", "resolved"] | None = Field(
         default=None, description="On a system note: which change of hands it records."
     )
+    suggestions: list[str] = Field(
+        default_factory=list,
+        description="On a bot answer: the quick replies offered with it; empty otherwise.",
+    )
+
+    @field_validator("suggestions", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: object) -> object:
+        """Messages that offered nothing store NULL (all those from before the column)."""
+        return [] if value is None else value
 
 
 class SessionTitleIn(BaseModel):

@@ -207,6 +207,7 @@ def _store(session: Session, turn: _Turn) -> PostedMessage:
                 intent=reply.intent,
                 confidence=reply.confidence,
                 guesses=_guesses(reply.ranking),
+                suggestions=list(reply.suggestions) or None,
             )
         )
     ids = repository.add_messages(session, rows)
@@ -266,6 +267,7 @@ def _row(chat: ChatSession, sender: str, text: str, at: datetime, **extra: Any) 
         "confidence": None,
         "author_id": None,
         "guesses": None,
+        "suggestions": None,
         **extra,
     }
 

@@ -53,3 +53,6 @@ class Message(Base):
     """The user's 👍 (1) or 👎 (-1) on a bot answer."""
     guesses: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     """On a bot answer: its top readings, for the inbox when the answer gets a 👎."""
+    suggestions: Mapped[list[str] | None] = mapped_column(JSON)
+    """On a bot answer: the quick replies offered with it (a reloaded page shows them
+    again); None when it offered none."""

@@ -58,6 +58,9 @@ async function loadSession(id) {
     if (mine !== seq) return;
     clearMessages();
     for (const m of items) renderMessage(m);
+    // The quick replies of the last answer, as they were under it before the reload.
+    const last = items.at(-1);
+    renderSuggestions(last?.sender_type === "bot" ? last.suggestions : []);
     oldestId = items[0]?.id ?? null;
     const info = await detail;
     if (mine !== seq) return;

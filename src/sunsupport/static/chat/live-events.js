@@ -84,10 +84,10 @@ function applyLive(frame) {
       if (m.sender_type === "operator") hideOperatorTyping();
       if (!renderMessage(m)) return; // already on screen (the POST answer brought it)
       noteIncoming(m);
-      if (m.sender_type !== "user") {
-        renderSuggestions([]);
-        announce(spokenMessage(m));
-      }
+      // Quick replies belong to the last message only: a bot answer (from another tab)
+      // brings its own, anything else takes the old ones away.
+      renderSuggestions(m.sender_type === "bot" ? m.suggestions : []);
+      if (m.sender_type !== "user") announce(spokenMessage(m));
       updateChrome();
       if (stick || m.sender_type === "operator") scrollToBottom();
       break;

@@ -7,7 +7,7 @@ import { currentUser } from "/static/common/auth.js";
 import { clearError, setError } from "/static/common/errors.js";
 import { insertInOrder, messageRow, spokenMessage, storedMessageNode } from "/static/common/messages.js";
 import { staffStatusText } from "/static/common/status.js";
-import { $, nearBottom, scrollToBottom as scrollDown } from "/static/common/ui.js";
+import { $, el, nearBottom, scrollToBottom as scrollDown } from "/static/common/ui.js";
 import { closeCanned } from "/static/operator/canned.js";
 import { report, TAKEN } from "/static/operator/errors.js";
 import { applySession, focusSelected, markSelected, queueItem } from "/static/operator/queue.js";
@@ -170,8 +170,18 @@ export function adoptSession(session) {
 export function renderMessage(m) {
   if (m?.id === undefined || m.id === null || messageRow(dom.messages, m.id)) return false;
   const node = storedMessageNode(m, LABELS);
+  if (m.suggestions?.length) node.append(offeredNode(m.suggestions));
   insertInOrder(dom.messages, node, m.id);
   return true;
+}
+
+/** The quick replies the customer was offered under a bot answer (not buttons here). */
+function offeredNode(suggestions) {
+  return el("div", {
+    className: "msg-offered",
+    text: `Варианты: ${suggestions.join(" · ")}`,
+    attrs: { "data-testid": "offered" },
+  });
 }
 
 export function scrollToBottom() {
