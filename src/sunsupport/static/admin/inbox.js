@@ -8,6 +8,7 @@ import { fullDate, parseDate } from "/static/common/dates.js";
 import { setError } from "/static/common/errors.js";
 import { $, el } from "/static/common/ui.js";
 import { percent } from "/static/admin/format.js";
+import { intentTitle, named, setIntents, statusName } from "/static/admin/names.js";
 import { complain, notify, report } from "/static/admin/report.js";
 
 const PAGE = 50;
@@ -19,7 +20,6 @@ const REASONS = {
   rephrased: "переспросили",
   sampled: "выборка",
 };
-const STATUS_NAMES = { new: "новое", resolved: "разобрано", dismissed: "отклонено", confirmed: "подтверждено" };
 
 /** The item's time as every admin tab writes it (empty, not an exception, if unreadable). */
 function when(value) {
@@ -37,7 +37,6 @@ const dom = {
   page: $("inbox-page"),
 };
 let intents = []; // [{id, title}]
-const titles = new Map();
 let offset = 0;
 let seq = 0;
 
@@ -45,8 +44,7 @@ let seq = 0;
 export async function loadIntents() {
   try {
     intents = (await api.intents()) ?? [];
-    titles.clear();
-    for (const intent of intents) titles.set(intent.id, intent.title);
+    setIntents(intents);
   } catch (error) {
     report(error, "sessions");
   }
@@ -62,38 +60,35 @@ function bestIntent(item) {
   return guess?.intent ?? "";
 }
 
-function titleOf(intent) {
-  return titles.get(intent) ?? intent;
-}
-
 function inboxNode(item) {
   const row = el("li", {
     className: "inbox-item",
     attrs: { "data-testid": "inbox-item", "data-item-id": String(item.id) },
   });
   const head = el("div", { className: "inbox-head" });
+  const reason = el("span", {
+    className: `reason reason--${item.reason}`,
+    text: named(REASONS, item.reason),
+    attrs: { "data-testid": "inbox-reason" },
+  });
   head.append(
-    el("span", {
-      className: `reason reason--${item.reason}`,
-      text: REASONS[item.reason] ?? item.reason,
-      attrs: { "data-testid": "inbox-reason" },
-    }),
+    reason,
     el("time", {
       className: "inbox-when",
       text: when(item.created_at),
       attrs: { datetime: item.created_at },
     }),
   );
-  if (item.status !== "new") head.append(el("span", { className: "inbox-status", text: STATUS_NAMES[item.status] }));
+  if (item.status !== "new") head.append(el("span", { className: "inbox-status", text: statusName(item.status) }));
   const text = el("p", { className: "inbox-text", text: item.text, attrs: { "data-testid": "inbox-text" } });
 
   const facts = el("p", { className: "inbox-facts" });
   const answered = item.intent
-    ? `ответ бота: ${item.intent_title ?? titleOf(item.intent)} (${percent(item.confidence)})`
+    ? `ответ бота: ${item.intent_title ?? intentTitle(item.intent)} (${percent(item.confidence)})`
     : "";
   const guesses = (item.guesses ?? [])
     .slice(0, 3)
-    .map((g) => `${g.title ?? titleOf(g.intent)} ${percent(g.confidence)}`)
+    .map((g) => `${g.title ?? intentTitle(g.intent)} ${percent(g.confidence)}`)
     .join(", ");
   facts.textContent = [answered, guesses && `догадки: ${guesses}`].filter(Boolean).join(" · ");
 
@@ -141,7 +136,7 @@ function actionsNode(item) {
           type: "button",
           "data-testid": "inbox-confirm",
           "data-action": "confirm",
-          title: `Бот ответил правильно: «${item.intent_title ?? titleOf(item.intent)}»`,
+          title: `Бот ответил правильно: «${item.intent_title ?? intentTitle(item.intent)}»`,
         },
       }),
     );
@@ -252,7 +247,7 @@ dom.list.addEventListener("click", async (event) => {
         return;
       }
       await api.teach(id, intent);
-      notify(`Готово: бот теперь отвечает на эту фразу как на «${titleOf(intent)}» (${intent}).`);
+      notify(`Готово: бот теперь отвечает на эту фразу как на «${intentTitle(intent)}».`);
     } else if (button.dataset.action === "confirm") {
       await api.setInboxStatus(id, "confirmed");
       notify("Подтверждено: ответ бота верный.");
