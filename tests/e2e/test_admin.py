@@ -89,6 +89,39 @@ def test_dismiss_and_stats_with_chart(
     assert chart.locator("rect").count() >= 30  # one bar per day of the last 30 days
     expect(chart.locator("polyline")).to_have_count(1)
     expect(stats.get_by_test_id("top-intents").locator("li").first).to_be_visible()
+    thumbs = cards.filter(has_text="ответ помог")  # drawn, not emoji (not every font has them)
+    expect(thumbs).not_to_contain_text("👍")
+    expect(thumbs.get_by_role("img", name="«помог»")).to_be_visible()
+
+    # A long topic and its count stay apart, and the chart's labels stay legible on a phone.
+    api_call(
+        live_server,
+        "POST",
+        "/chat/message",
+        user_token,
+        {"session_id": session_id, "text": "какие у вас тарифы?"},
+    )
+    ui.page.set_viewport_size({"width": 390, "height": 844})
+    stats.page.locator("#stats-form button[type=submit]").click()
+    topic = (
+        stats.get_by_test_id("top-intents")
+        .locator("li")
+        .filter(has_text="Тарифы, оплата и подписка")
+    )
+    expect(topic).to_have_count(1)
+    name, number = topic.locator(".intent-name"), topic.locator(".intent-count")
+    name_box, number_box = name.bounding_box(), number.bounding_box()
+    assert name_box and number_box
+    assert number_box["x"] >= name_box["x"] + name_box["width"] + 8, (name_box, number_box)
+    smallest = chart.evaluate(
+        """svg => {
+            const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            const sizes = [...svg.querySelectorAll("text")]
+                .map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+            return Math.min(...sizes);
+        }"""
+    )
+    assert smallest >= 11, f"chart labels are {smallest:.1f} CSS px on a phone"
 
 
 def test_admin_page_is_for_admins_only(
@@ -290,3 +323,25 @@ def test_the_audit_log_speaks_russian_and_reads_on_a_phone(
     assert split == [], f"words split across lines on a phone: {split[:10]}"
     width = ui.page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"scrollWidth {width}"
+
+
+def test_a_thumbs_down_item_shows_a_drawn_thumb_and_words(
+    ui: UI,
+    staff: Callable[[str], tuple[Account, str]],
+    account_pool: Callable[[], tuple[Account, str]],
+    live_server: str,
+) -> None:
+    """Not the 👎 emoji, which is an empty box without an emoji font."""
+    _, user_token = account_pool()
+    session_id = api_call(live_server, "POST", "/chat/session", user_token)["id"]
+    text = f"погода {secrets.randbelow(10**6)}"
+    body = {"session_id": session_id, "text": text}
+    posted = api_call(live_server, "POST", "/chat/message", user_token, body)
+    feedback = f"/chat/message/{posted['answer_id']}/feedback"
+    api_call(live_server, "POST", feedback, user_token, {"value": -1})
+
+    _, token = staff("admin")
+    open_admin(ui, token)
+    reason = ui.by("inbox-item").filter(has_text=text).get_by_test_id("inbox-reason")
+    expect(reason).to_have_text("не помог")
+    expect(reason.locator("svg.thumb--down")).to_be_visible()

@@ -6,6 +6,7 @@
 import { api } from "/static/common/api.js";
 import { fullDate, parseDate } from "/static/common/dates.js";
 import { setError } from "/static/common/errors.js";
+import { thumbIcon } from "/static/common/icons.js";
 import { $, el } from "/static/common/ui.js";
 import { percent } from "/static/admin/format.js";
 import { intentTitle, named, setIntents, statusName } from "/static/admin/names.js";
@@ -15,7 +16,7 @@ const PAGE = 50;
 const REASONS = {
   fallback: "не понял",
   low_confidence: "не уверен",
-  downvote: "👎",
+  downvote: "не помог",
   asked_human: "позвали человека",
   rephrased: "переспросили",
   sampled: "выборка",
@@ -71,6 +72,7 @@ function inboxNode(item) {
     text: named(REASONS, item.reason),
     attrs: { "data-testid": "inbox-reason" },
   });
+  if (item.reason === "downvote") reason.prepend(thumbIcon(true)); // the 👎 the user pressed
   head.append(
     reason,
     el("time", {
