@@ -345,3 +345,28 @@ def test_a_thumbs_down_item_shows_a_drawn_thumb_and_words(
     reason = ui.by("inbox-item").filter(has_text=text).get_by_test_id("inbox-reason")
     expect(reason).to_have_text("не помог")
     expect(reason.locator("svg.thumb--down")).to_be_visible()
+
+
+def test_the_next_inbox_page_starts_at_its_top(
+    ui: UI,
+    staff: Callable[[str], tuple[Account, str]],
+    account_pool: Callable[[], tuple[Account, str]],
+    live_server: str,
+) -> None:
+    _, user_token = account_pool()
+    session_id = api_call(live_server, "POST", "/chat/session", user_token)["id"]
+    for n in range(62):  # more than a page of 50, and a second page taller than the window
+        body = {"session_id": session_id, "text": f"щщщ ъъъ {n} {secrets.token_hex(3)}"}
+        api_call(live_server, "POST", "/chat/message", user_token, body)
+
+    _, token = staff("admin")
+    open_admin(ui, token)
+    expect(ui.by("inbox-item")).to_have_count(50)
+    ui.by("inbox-next").scroll_into_view_if_needed()
+    ui.by("inbox-next").click()
+    expect(ui.page.locator("#inbox-page")).to_have_text("Страница 2")
+    heading = ui.page.get_by_role("heading", name="Что бот не понял")
+    expect(heading).to_be_focused()  # keyboard users carry on from the top of the list
+    expect(heading).to_be_in_viewport()
+    expect(ui.by("inbox-item").first).to_be_in_viewport()
+    expect(ui.by("announcer")).to_have_text("Страница 2")

@@ -3,6 +3,7 @@
 // small sample of confident answers). Teach the bot an intent for a phrase, confirm the
 // bot's answer was right, or dismiss it; 50 a page. Intents show their Russian titles.
 
+import { announce } from "/static/common/announce.js";
 import { api } from "/static/common/api.js";
 import { fullDate, parseDate } from "/static/common/dates.js";
 import { setError } from "/static/common/errors.js";
@@ -31,6 +32,7 @@ function when(value) {
 const dom = {
   status: $("inbox-status"),
   refresh: $("inbox-refresh"),
+  heading: $("inbox-heading"),
   list: $("inbox-list"),
   empty: $("inbox-empty"),
   prev: $("inbox-prev"),
@@ -168,25 +170,27 @@ function actionsNode(item) {
   return actions;
 }
 
+/** Show the page at `offset`; true once it is shown (false: failed, or overtaken). */
 export async function loadInbox() {
   const mine = ++seq;
   const status = dom.status.value;
   dom.list.setAttribute("aria-busy", "true");
   try {
     const items = (await api.misunderstood(status, { limit: PAGE + 1, offset })) ?? [];
-    if (mine !== seq) return;
+    if (mine !== seq) return false;
     if (!items.length && offset > 0) {
       offset = Math.max(0, offset - PAGE);
-      await loadInbox();
-      return;
+      return await loadInbox();
     }
     dom.list.replaceChildren(...items.slice(0, PAGE).map(inboxNode));
     dom.empty.hidden = items.length > 0;
     dom.prev.disabled = offset === 0;
     dom.next.disabled = items.length <= PAGE;
     dom.page.textContent = `Страница ${offset / PAGE + 1}`;
+    return true;
   } catch (error) {
     if (mine === seq) report(error, "inbox");
+    return false;
   } finally {
     if (mine === seq) dom.list.setAttribute("aria-busy", "false");
   }
@@ -271,11 +275,15 @@ dom.status.addEventListener("change", () => {
   loadInbox();
 });
 dom.refresh.addEventListener("click", loadInbox);
-dom.prev.addEventListener("click", () => {
-  offset = Math.max(0, offset - PAGE);
-  loadInbox();
-});
-dom.next.addEventListener("click", () => {
-  offset += PAGE;
-  loadInbox();
-});
+/** Another page: it is read from its top, so the view and the keyboard focus go to the
+ * list's heading (the pager stays at the bottom of a long page), and the page is said. */
+async function turnPage(by) {
+  offset = Math.max(0, offset + by);
+  if (!(await loadInbox())) return;
+  dom.heading.scrollIntoView({ block: "start" });
+  dom.heading.focus({ preventScroll: true });
+  announce(dom.page.textContent);
+}
+
+dom.prev.addEventListener("click", () => turnPage(-PAGE));
+dom.next.addEventListener("click", () => turnPage(PAGE));
