@@ -3,6 +3,7 @@
 import { api } from "/static/common/api.js";
 import { fullDate, parseDate } from "/static/common/dates.js";
 import { $, el } from "/static/common/ui.js";
+import { intentTitle, named, roleName, statusName, targetName } from "/static/admin/names.js";
 import { report } from "/static/admin/report.js";
 
 const PAGE = 50;
@@ -26,7 +27,7 @@ const DETAILS = {
   role: "роль",
   before: "было",
   after: "стало",
-  username: "имя",
+  username: "логин",
   intent: "намерение",
   source: "откуда",
   shortcut: "шаблон",
@@ -40,6 +41,12 @@ const DETAILS = {
   accounts: "аккаунтов",
 };
 
+/** How a purge or a deletion was started (`trigger`, `via`). */
+const HOW = { cli: "командой sunsupport", schedule: "по расписанию", self: "сам владелец" };
+
+/** The column headers, repeated in each cell for the phone's stacked rows. */
+const COLUMNS = ["Когда", "Кто", "Действие", "Объект", "Подробности"];
+
 const dom = {
   table: $("audit-table"),
   rows: $("audit-rows"),
@@ -49,22 +56,49 @@ const dom = {
 };
 let oldestId = null;
 
-function detailText(detail) {
+/** A detail's value in Russian; `action` says what "before" and "after" hold. */
+function detailValue(action, key, value) {
+  if (key === "role") return roleName(value);
+  if (key === "before" || key === "after") {
+    if (action === "user.role_changed") return roleName(value);
+    if (action === "inbox.status_changed") return statusName(value);
+  }
+  if (key === "intent") return `«${intentTitle(value)}»`;
+  if (key === "source") return targetName(value);
+  if (key === "via" || key === "trigger") return named(HOW, value);
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+function detailText(action, detail) {
   return Object.entries(detail ?? {})
     .filter(([, value]) => value !== null && value !== undefined)
-    .map(([key, value]) => `${DETAILS[key] ?? key}: ${value}`)
+    .map(([key, value]) => `${named(DETAILS, key)}: ${detailValue(action, key, value)}`)
     .join(", ");
+}
+
+/** Who acted: a username; "user:5" once that account is deleted; nobody: the system. */
+function actorName(actor) {
+  if (actor === null || actor === undefined) return "система";
+  const deleted = /^user:(\d+)$/.exec(actor);
+  return deleted ? `удалённый аккаунт №${deleted[1]}` : actor;
+}
+
+function cell(column, text, attrs = {}) {
+  const td = el("td", { attrs });
+  // Shown only on a phone, where the rows stack into cards and the header row is hidden.
+  td.append(el("span", { className: "audit-label", text: COLUMNS[column] }), el("span", { text }));
+  return td;
 }
 
 function row(entry) {
   const tr = el("tr", { attrs: { "data-testid": "audit-row", "data-id": String(entry.id) } });
   const at = parseDate(entry.at);
   tr.append(
-    el("td", { text: at ? fullDate(at) : "" }),
-    el("td", { text: entry.actor ?? "система" }),
-    el("td", { text: ACTIONS[entry.action] ?? entry.action, attrs: { title: entry.action } }),
-    el("td", { text: entry.target ?? "" }),
-    el("td", { text: detailText(entry.detail) }),
+    cell(0, at ? fullDate(at) : ""),
+    cell(1, actorName(entry.actor), { class: "audit-actor" }),
+    cell(2, named(ACTIONS, entry.action)),
+    cell(3, entry.target === null || entry.target === undefined ? "" : targetName(entry.target)),
+    cell(4, detailText(entry.action, entry.detail)),
   );
   return tr;
 }

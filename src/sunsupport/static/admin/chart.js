@@ -1,5 +1,7 @@
 // The statistics chart: bars for all messages per day, a line for the operators' messages.
-// Drawn with DOM APIs (no library, no HTML strings).
+// Drawn with DOM APIs (no library, no HTML strings), one SVG unit to a CSS pixel of the
+// width it is drawn for: its labels keep their size on a phone instead of shrinking with
+// a fixed-width drawing.
 
 import { svg } from "/static/common/ui.js";
 import { count } from "/static/admin/format.js";
@@ -31,9 +33,10 @@ function niceStep(max) {
   return Math.max(1, 10 * magnitude);
 }
 
-export function chart(days) {
-  const W = 720;
-  const H = 260;
+/** The chart for `days`, `width` CSS pixels wide (none yet, e.g. a hidden tab: 720). */
+export function chart(days, width) {
+  const W = Math.max(240, Math.round(width) || 720);
+  const H = W < 480 ? 220 : 260;
   const pad = { left: 44, right: 12, top: 14, bottom: 34 };
   const innerW = W - pad.left - pad.right;
   const innerH = H - pad.top - pad.bottom;
@@ -62,7 +65,8 @@ export function chart(days) {
 
   const bars = svg("g", { class: "chart-bars" });
   const labels = svg("g", { class: "chart-labels" });
-  const labelEvery = Math.max(1, Math.ceil(days.length / 8));
+  // A day label ("28 нояб.") takes about 52 px at 12 px: never let two touch.
+  const labelEvery = Math.max(1, Math.ceil(days.length / Math.max(2, Math.floor(innerW / 64))));
   days.forEach((d, i) => {
     const x = pad.left + i * slot;
     const width = Math.max(1, slot * 0.7);

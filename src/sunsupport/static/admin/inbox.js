@@ -3,23 +3,25 @@
 // small sample of confident answers). Teach the bot an intent for a phrase, confirm the
 // bot's answer was right, or dismiss it; 50 a page. Intents show their Russian titles.
 
+import { announce } from "/static/common/announce.js";
 import { api } from "/static/common/api.js";
 import { fullDate, parseDate } from "/static/common/dates.js";
 import { setError } from "/static/common/errors.js";
+import { thumbIcon } from "/static/common/icons.js";
 import { $, el } from "/static/common/ui.js";
 import { percent } from "/static/admin/format.js";
+import { intentTitle, named, setIntents, statusName } from "/static/admin/names.js";
 import { complain, notify, report } from "/static/admin/report.js";
 
 const PAGE = 50;
 const REASONS = {
   fallback: "не понял",
   low_confidence: "не уверен",
-  downvote: "👎",
+  downvote: "не помог",
   asked_human: "позвали человека",
   rephrased: "переспросили",
   sampled: "выборка",
 };
-const STATUS_NAMES = { new: "новое", resolved: "разобрано", dismissed: "отклонено", confirmed: "подтверждено" };
 
 /** The item's time as every admin tab writes it (empty, not an exception, if unreadable). */
 function when(value) {
@@ -30,6 +32,7 @@ function when(value) {
 const dom = {
   status: $("inbox-status"),
   refresh: $("inbox-refresh"),
+  heading: $("inbox-heading"),
   list: $("inbox-list"),
   empty: $("inbox-empty"),
   prev: $("inbox-prev"),
@@ -37,7 +40,6 @@ const dom = {
   page: $("inbox-page"),
 };
 let intents = []; // [{id, title}]
-const titles = new Map();
 let offset = 0;
 let seq = 0;
 
@@ -45,8 +47,7 @@ let seq = 0;
 export async function loadIntents() {
   try {
     intents = (await api.intents()) ?? [];
-    titles.clear();
-    for (const intent of intents) titles.set(intent.id, intent.title);
+    setIntents(intents);
   } catch (error) {
     report(error, "sessions");
   }
@@ -62,38 +63,36 @@ function bestIntent(item) {
   return guess?.intent ?? "";
 }
 
-function titleOf(intent) {
-  return titles.get(intent) ?? intent;
-}
-
 function inboxNode(item) {
   const row = el("li", {
     className: "inbox-item",
     attrs: { "data-testid": "inbox-item", "data-item-id": String(item.id) },
   });
   const head = el("div", { className: "inbox-head" });
+  const reason = el("span", {
+    className: `reason reason--${item.reason}`,
+    text: named(REASONS, item.reason),
+    attrs: { "data-testid": "inbox-reason" },
+  });
+  if (item.reason === "downvote") reason.prepend(thumbIcon(true)); // the 👎 the user pressed
   head.append(
-    el("span", {
-      className: `reason reason--${item.reason}`,
-      text: REASONS[item.reason] ?? item.reason,
-      attrs: { "data-testid": "inbox-reason" },
-    }),
+    reason,
     el("time", {
       className: "inbox-when",
       text: when(item.created_at),
       attrs: { datetime: item.created_at },
     }),
   );
-  if (item.status !== "new") head.append(el("span", { className: "inbox-status", text: STATUS_NAMES[item.status] }));
+  if (item.status !== "new") head.append(el("span", { className: "inbox-status", text: statusName(item.status) }));
   const text = el("p", { className: "inbox-text", text: item.text, attrs: { "data-testid": "inbox-text" } });
 
   const facts = el("p", { className: "inbox-facts" });
   const answered = item.intent
-    ? `ответ бота: ${item.intent_title ?? titleOf(item.intent)} (${percent(item.confidence)})`
+    ? `ответ бота: ${item.intent_title ?? intentTitle(item.intent)} (${percent(item.confidence)})`
     : "";
   const guesses = (item.guesses ?? [])
     .slice(0, 3)
-    .map((g) => `${g.title ?? titleOf(g.intent)} ${percent(g.confidence)}`)
+    .map((g) => `${g.title ?? intentTitle(g.intent)} ${percent(g.confidence)}`)
     .join(", ");
   facts.textContent = [answered, guesses && `догадки: ${guesses}`].filter(Boolean).join(" · ");
 
@@ -141,7 +140,7 @@ function actionsNode(item) {
           type: "button",
           "data-testid": "inbox-confirm",
           "data-action": "confirm",
-          title: `Бот ответил правильно: «${item.intent_title ?? titleOf(item.intent)}»`,
+          title: `Бот ответил правильно: «${item.intent_title ?? intentTitle(item.intent)}»`,
         },
       }),
     );
@@ -171,25 +170,27 @@ function actionsNode(item) {
   return actions;
 }
 
+/** Show the page at `offset`; true once it is shown (false: failed, or overtaken). */
 export async function loadInbox() {
   const mine = ++seq;
   const status = dom.status.value;
   dom.list.setAttribute("aria-busy", "true");
   try {
     const items = (await api.misunderstood(status, { limit: PAGE + 1, offset })) ?? [];
-    if (mine !== seq) return;
+    if (mine !== seq) return false;
     if (!items.length && offset > 0) {
       offset = Math.max(0, offset - PAGE);
-      await loadInbox();
-      return;
+      return await loadInbox();
     }
     dom.list.replaceChildren(...items.slice(0, PAGE).map(inboxNode));
     dom.empty.hidden = items.length > 0;
     dom.prev.disabled = offset === 0;
     dom.next.disabled = items.length <= PAGE;
     dom.page.textContent = `Страница ${offset / PAGE + 1}`;
+    return true;
   } catch (error) {
     if (mine === seq) report(error, "inbox");
+    return false;
   } finally {
     if (mine === seq) dom.list.setAttribute("aria-busy", "false");
   }
@@ -252,7 +253,7 @@ dom.list.addEventListener("click", async (event) => {
         return;
       }
       await api.teach(id, intent);
-      notify(`Готово: бот теперь отвечает на эту фразу как на «${titleOf(intent)}» (${intent}).`);
+      notify(`Готово: бот теперь отвечает на эту фразу как на «${intentTitle(intent)}».`);
     } else if (button.dataset.action === "confirm") {
       await api.setInboxStatus(id, "confirmed");
       notify("Подтверждено: ответ бота верный.");
@@ -274,11 +275,15 @@ dom.status.addEventListener("change", () => {
   loadInbox();
 });
 dom.refresh.addEventListener("click", loadInbox);
-dom.prev.addEventListener("click", () => {
-  offset = Math.max(0, offset - PAGE);
-  loadInbox();
-});
-dom.next.addEventListener("click", () => {
-  offset += PAGE;
-  loadInbox();
-});
+/** Another page: it is read from its top, so the view and the keyboard focus go to the
+ * list's heading (the pager stays at the bottom of a long page), and the page is said. */
+async function turnPage(by) {
+  offset = Math.max(0, offset + by);
+  if (!(await loadInbox())) return;
+  dom.heading.scrollIntoView({ block: "start" });
+  dom.heading.focus({ preventScroll: true });
+  announce(dom.page.textContent);
+}
+
+dom.prev.addEventListener("click", () => turnPage(-PAGE));
+dom.next.addEventListener("click", () => turnPage(PAGE));

@@ -3,9 +3,9 @@
 
 import { api } from "/static/common/api.js";
 import { $, el } from "/static/common/ui.js";
+import { roleName } from "/static/admin/names.js";
 import { complain, notify, report } from "/static/admin/report.js";
 
-const ROLES = { operator: "оператор", admin: "администратор" };
 const MAX_NAME = 64;
 
 const dom = { items: $("staff-items"), empty: $("staff-empty") };
@@ -19,7 +19,7 @@ function staffNode(member) {
   const who = el("div", { className: "canned-body" });
   who.append(
     el("span", { className: "canned-shortcut", text: member.username }),
-    el("span", { className: "hint", text: ROLES[member.role] ?? member.role }),
+    el("span", { className: "hint", text: roleName(member.role) }),
   );
   const form = el("form", { className: "staff-form", attrs: { novalidate: "" } });
   const save = el("button", {

@@ -2,6 +2,7 @@
 
 import { api } from "/static/common/api.js";
 import { setError } from "/static/common/errors.js";
+import { thumbIcon } from "/static/common/icons.js";
 import { $, el } from "/static/common/ui.js";
 import { chart, fillDays } from "/static/admin/chart.js";
 import { count, decimal, formatSeconds, percent, utcDay } from "/static/admin/format.js";
@@ -19,6 +20,18 @@ const dom = {
   intents: $("stats-intents"),
 };
 let loaded = false;
+let shownDays = null; // what the chart shows, to draw it again for a new width
+let drawnWidth = 0;
+
+function drawChart() {
+  drawnWidth = dom.chart.clientWidth;
+  dom.chart.replaceChildren(chart(shownDays, drawnWidth));
+}
+
+// A rotated phone, a resized window, the tab shown again: the chart is drawn to its width.
+new ResizeObserver(() => {
+  if (shownDays && dom.chart.clientWidth && dom.chart.clientWidth !== drawnWidth) drawChart();
+}).observe(dom.chart);
 
 /** The default period: the last 30 UTC days, today included. The statistics count whole
  * UTC days, so the fields, the request and the chart all speak of the same days. */
@@ -37,11 +50,21 @@ export function forgetStats() {
   loaded = false;
 }
 
+/** A card; `note` is a text or a list of texts and nodes. */
 function card(label, value, note) {
   const node = el("div", { className: "stat-card", attrs: { "data-testid": "stat-card" } });
   node.append(el("span", { className: "stat-value", text: value }), el("span", { className: "stat-label", text: label }));
-  if (note) node.append(el("span", { className: "stat-note", text: note }));
+  if (note) {
+    const small = el("span", { className: "stat-note" });
+    small.append(...[note].flat());
+    node.append(small);
+  }
   return node;
+}
+
+/** "оценки 👍 / 👎 ответов бота", the thumbs drawn as in the chat and named for a reader. */
+function thumbsNote() {
+  return ["оценки ", thumbIcon(false, "«помог»"), " / ", thumbIcon(true, "«не помог»"), " ответов бота"];
 }
 
 function renderStats(s) {
@@ -56,20 +79,25 @@ function renderStats(s) {
     card("позвали оператора", percent(s.handoff_rate)),
     card("решено без человека", percent(s.self_service_rate)),
     card("первый ответ оператора (медиана)", formatSeconds(s.median_first_response_seconds)),
-    card("ответ помог / не помог", `${count(s.thumbs_up)} / ${count(s.thumbs_down)}`, "оценки 👍 / 👎 ответов бота"),
+    card("ответ помог / не помог", `${count(s.thumbs_up)} / ${count(s.thumbs_down)}`, thumbsNote()),
     card(
       "средняя оценка",
       s.average_rating === null || s.average_rating === undefined ? "—" : `${decimal(s.average_rating)} из 5`,
       `оценок: ${count(s.ratings)}`,
     ),
   );
-  dom.chart.replaceChildren(chart(fillDays(s.daily ?? [], s.from, s.to)));
+  shownDays = fillDays(s.daily ?? [], s.from, s.to);
+  drawChart();
   const top = s.top_intents ?? [];
   dom.intents.replaceChildren(
     ...top.map((t) => {
       const li = el("li", { className: "intent-row" });
-      const name = el("span", { className: "intent-name", text: t.title ?? t.intent, attrs: { title: t.intent } });
-      li.append(name, el("span", { className: "intent-count", text: count(t.count) }));
+      const line = el("span", { className: "intent-line" });
+      line.append(
+        el("span", { className: "intent-name", text: t.title ?? t.intent }),
+        el("span", { className: "intent-count", text: count(t.count) }),
+      );
+      li.append(line);
       return li;
     }),
   );

@@ -5,10 +5,8 @@
 import { announce } from "/static/common/announce.js";
 import { api } from "/static/common/api.js";
 import { report } from "/static/common/errors.js";
-import { $, el, svg } from "/static/common/ui.js";
-
-const THUMB =
-  "M7 10v11H4a1 1 0 0 1-1-1v-9a1 1 0 0 1 1-1h3zm0 0l4-8a3 3 0 0 1 3 3v4h5.5a2 2 0 0 1 2 2.3l-1.4 8.5a2 2 0 0 1-2 1.7H7";
+import { thumbIcon } from "/static/common/icons.js";
+import { $, el } from "/static/common/ui.js";
 
 /** 👍/👎 toggle buttons under a bot answer; `value` is 1, -1 or null. */
 export function feedbackNode(value) {
@@ -29,18 +27,6 @@ export function feedbackNode(value) {
   group.append(up, down, el("span", { className: "feedback-thanks" }));
   setFeedback(group, value);
   return group;
-}
-
-/** A thumbs-up drawn in SVG (emoji fonts are not everywhere); `down` turns it over. */
-function thumbIcon(down) {
-  const icon = svg("svg", {
-    viewBox: "0 0 24 24",
-    class: down ? "icon thumb thumb--down" : "icon thumb",
-    "aria-hidden": "true",
-    focusable: "false",
-  });
-  icon.append(svg("path", { d: THUMB }));
-  return icon;
 }
 
 /** Reflect `value` (1, -1 or null) in a message row's 👍/👎 buttons; the chosen one (or
