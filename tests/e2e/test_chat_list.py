@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import UI, Account, api_call
+from tests.support.browser import UI, Account, api_call, assert_accessible
 
 pytestmark = pytest.mark.e2e
 
@@ -48,6 +48,7 @@ def test_show_more_lists_older_chats_that_keep_working(chat: UI) -> None:
     expect(items.last).to_have_text(titles[5])
     more = page.get_by_role("button", name="Показать ещё")
     expect(more).to_be_visible()
+    assert_accessible(page, "a list with more chats")
 
     # By keyboard: the next chats are added and focus goes to the first of them.
     more.focus()
