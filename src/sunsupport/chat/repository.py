@@ -53,7 +53,8 @@ def add_session(session: Session, chat: ChatSession) -> ChatSession:
 
 
 def newest_empty_session(session: Session, user_id: int) -> ChatSession | None:
-    """The user's newest conversation without a single message."""
+    """The user's most recently started conversation without a single message (its start,
+    not the list's order by activity: an empty chat's activity is its start anyway)."""
     has_messages = select(Message.id).where(Message.session_id == ChatSession.id).exists()
     query = (
         select(ChatSession)
@@ -72,12 +73,19 @@ def newest_empty_session(session: Session, user_id: int) -> ChatSession | None:
 def list_sessions(
     session: Session, user_id: int, limit: int, offset: int
 ) -> list[tuple[ChatSession, int]]:
-    """The user's conversations, newest first, each with its unread count: operator
-    replies after the newest message its owner has seen (one indexed count per row)."""
+    """The user's conversations by last activity, newest first, each with its unread
+    count: operator replies after the newest message its owner has seen (one indexed count
+    per row).
+
+    Activity is the last message's time, or the start for a chat without messages: the
+    list shows that time, and a chat written in comes to the top. Ties go by id, so a page
+    at ``offset`` is well defined. No index covers this order; the user's rows are found
+    by ``ix_sessions_user_id_created_date`` and sorted, a few hundred at most per user."""
+    activity = func.coalesce(ChatSession.last_message_at, ChatSession.created_date)
     query = (
         select(ChatSession, _unread_count())
         .where(ChatSession.user_id == user_id)
-        .order_by(ChatSession.created_date.desc(), ChatSession.id.desc())
+        .order_by(activity.desc(), ChatSession.id.desc())
         .limit(limit)
         .offset(offset)
     )

@@ -52,7 +52,8 @@ async def list_sessions(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[SessionListItem]:
-    """The current user's chat sessions, newest first, with their unread counts."""
+    """The current user's chat sessions by last activity (the last message, or the start
+    of a chat without one), newest first, with their unread counts."""
     chats = await service.list_sessions(db, user, limit, offset)
     return [
         SessionListItem(**SessionSummary.model_validate(chat).model_dump(), unread=unread)

@@ -206,7 +206,7 @@ async def delete_session(db: Database, user: User, session_id: str) -> None:
 async def list_sessions(
     db: Database, user: User, limit: int, offset: int
 ) -> list[tuple[ChatSession, int]]:
-    """The user's conversations, newest first, with their unread counts."""
+    """The user's conversations by last activity, newest first, with their unread counts."""
     return await db.read(repository.list_sessions, user.id, limit, offset)
 
 

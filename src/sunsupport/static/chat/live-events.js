@@ -10,7 +10,7 @@ import { noteIncoming } from "/static/chat/attention.js";
 import { hideOperatorTyping, showOperatorTyping, updateChrome } from "/static/chat/chrome.js";
 import { biggestId, nearBottom, renderMessage, scrollToBottom } from "/static/chat/messages.js";
 import { setRating } from "/static/chat/rating.js";
-import { retitle } from "/static/chat/sessions.js";
+import { noteActivity, retitle } from "/static/chat/sessions.js";
 import { openChat } from "/static/chat/state.js";
 import { setStatus } from "/static/chat/status.js";
 import { renderSuggestions } from "/static/chat/suggestions.js";
@@ -80,6 +80,7 @@ function applyLive(frame) {
     case "message": {
       const m = frame.message;
       if (!m || m.session_id !== openChat.id) return;
+      noteActivity(m.session_id, m.sent_at); // anyone's message: the chat comes to the top
       const stick = nearBottom();
       if (m.sender_type === "operator") hideOperatorTyping();
       if (!renderMessage(m)) return; // already on screen (the POST answer brought it)

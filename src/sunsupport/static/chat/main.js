@@ -36,7 +36,7 @@ async function enterChat() {
   restoreDraft();
   try {
     await refreshSessions();
-    let target = chatToOpen();
+    let target = await chatToOpen();
     if (!target) {
       target = (await api.createSession()).id;
       await refreshSessions();
@@ -63,6 +63,7 @@ async function newSession() {
   try {
     const session = await api.createSession();
     setError(null);
+    addSession(session); // first: the list is read again as far as it is shown, this one too
     await refreshSessions().catch(() => {});
     addSession(session);
     closeDrawer(false);

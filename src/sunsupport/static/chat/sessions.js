@@ -1,15 +1,21 @@
-// The sidebar: the user's chats, newest first, each with «rename» and «delete». The open
-// one is marked and names the chat; the last one opened is remembered per user for the
-// next visit. Until the list has loaded, a skeleton stands in for it.
+// The sidebar: the user's chats by last activity (newest first, as the server orders
+// them), each with «rename» and «delete»; 50 at first, «Показать ещё» reads the next 50.
+// A chat written in moves to the top. The open one is marked and names the chat; the last
+// one opened is remembered per user for the next visit. Until the list has loaded, a
+// skeleton stands in for it.
 
+import { announce } from "/static/common/announce.js";
 import { api } from "/static/common/api.js";
 import { currentUser } from "/static/common/auth.js";
+import { report } from "/static/common/errors.js";
 import { shortWhen } from "/static/common/dates.js";
 import { $, el, svg } from "/static/common/ui.js";
 import { plural } from "/static/common/words.js";
 import { openChat } from "/static/chat/state.js";
 
 const LAST_SESSION_KEY = "sunsupport.lastSession"; // + ":" + user id
+const PAGE = 50; // chats shown at first and added by «Показать ещё»
+const MAX_LIMIT = 100; // the most GET /chat/sessions gives at once
 
 const ICONS = {
   rename: "M4 20h4L19 9l-4-4L4 16v4zM14 6l4 4",
@@ -19,8 +25,12 @@ const ICONS = {
 const list = $("session-list");
 const skeleton = $("sessions-skeleton");
 const chatTitle = $("chat-title");
+const moreButton = $("sessions-more");
 let sessions = [];
 let loaded = false;
+let more = false; // the server has chats past the listed ones
+let loadingMore = false;
+let generation = 0; // a list replaced (re-read, logout) makes a slower «more» answer stale
 let picked = () => {};
 let acted = () => {};
 
@@ -37,8 +47,9 @@ export function rememberSession(id) {
 }
 
 /** The chat to open: the one a link names (`?session=`, the reply emails' link), else the
- * one last opened, if it still exists, else the newest. */
-export function chatToOpen() {
+ * one last opened, if it still exists, else the newest. One past the first page (opened
+ * after «Показать ещё») is found by listing further, so it is marked in the list. */
+export async function chatToOpen() {
   const linked = new URLSearchParams(window.location.search).get("session");
   let remembered = null;
   try {
@@ -47,7 +58,29 @@ export function chatToOpen() {
     /* storage disabled */
   }
   const known = (id) => sessions.find((s) => s.id === id)?.id;
-  return known(linked) ?? known(remembered) ?? sessions[0]?.id;
+  const found = known(linked) ?? known(remembered);
+  if (found) return found;
+  for (const id of [linked, remembered]) {
+    if (id && (await listUntil(id))) return id;
+  }
+  return sessions[0]?.id;
+}
+
+/** Show more of the list until it has chat `id`, if that is the user's; whether it does. */
+async function listUntil(id) {
+  if (!more) return false;
+  const detail = await api.sessionDetail(id).catch(() => null);
+  if (detail?.user_id !== currentUser()?.id) return false;
+  const mine = generation;
+  while (more && !sessions.some((s) => s.id === id)) {
+    const next = await fetchChats(MAX_LIMIT, sessions.length);
+    if (mine !== generation) return false; // signed out, or the list was read again
+    const added = unique(next.rows, new Set(sessions.map((s) => s.id)));
+    sessions.push(...added);
+    more = next.more && added.length > 0;
+  }
+  renderSessions();
+  return sessions.some((s) => s.id === id);
 }
 
 /** «1 новый ответ», «3 новых ответа», «5 новых ответов». */
@@ -140,6 +173,7 @@ export function renderSessions() {
   }
   const current = sessions.find((s) => s.id === openChat.id);
   chatTitle.textContent = loaded || current ? current?.title?.trim() || "Новый чат" : "Загрузка…";
+  moreButton.hidden = !more;
 }
 
 /** Until the first list arrives, a skeleton (an empty list would look like no chats). */
@@ -148,11 +182,63 @@ function setLoading(loading) {
   list.setAttribute("aria-busy", String(loading));
 }
 
+/** The `count` chats from `offset` on, in pages the API allows, asking for one more to
+ *  know whether there are more. A chat that moved to the top between two pages pushes the
+ *  rest down, so the next page may begin with one already read: it is kept once. */
+async function fetchChats(count, offset = 0) {
+  const rows = [];
+  for (;;) {
+    const limit = Math.min(MAX_LIMIT, count - rows.length + 1);
+    const page = (await api.listSessions(limit, offset + rows.length)) ?? [];
+    rows.push(...page);
+    if (page.length < limit) return { rows: unique(rows), more: false };
+    if (rows.length > count) return { rows: unique(rows.slice(0, count)), more: true };
+  }
+}
+
+function unique(rows, known = new Set()) {
+  return rows.filter((row) => !known.has(row.id) && known.add(row.id));
+}
+
+/** Read the list again, as far as it was shown (unread counts, titles, order). */
 export async function refreshSessions() {
-  sessions = (await api.listSessions(50)) ?? [];
+  generation += 1;
+  const fresh = await fetchChats(Math.max(PAGE, sessions.length));
+  sessions = fresh.rows;
+  more = fresh.more;
   loaded = true;
   setLoading(false);
   renderSessions();
+}
+
+/** «Показать ещё»: the next chats go at the end of the list; focus moves to the first of
+ *  them (where the button was), and a screen reader hears how many came. */
+async function showMore() {
+  if (loadingMore) return;
+  loadingMore = true;
+  moreButton.setAttribute("aria-busy", "true");
+  const mine = generation;
+  try {
+    const next = await fetchChats(PAGE, sessions.length);
+    if (mine !== generation) return;
+    const added = unique(next.rows, new Set(sessions.map((s) => s.id)));
+    sessions.push(...added);
+    more = next.more;
+    const focusNew = document.activeElement === moreButton; // not taken from elsewhere
+    renderSessions();
+    if (focusNew && added.length) {
+      list.querySelector(`.session-item[data-session-id="${CSS.escape(added[0].id)}"]`)?.focus();
+    }
+    const count = added.length
+      ? `Показано ещё ${plural(added.length, "чат", "чата", "чатов")}`
+      : "Других чатов нет";
+    announce(more || !added.length ? count : `${count}, это все ваши чаты`);
+  } catch (error) {
+    report(error, "sessions");
+  } finally {
+    loadingMore = false;
+    moreButton.removeAttribute("aria-busy");
+  }
 }
 
 /** A chat just created: listed first even if the list did not come back with it. */
@@ -162,12 +248,22 @@ export function addSession(session) {
   }
 }
 
-/** A message was sent in `id`: its time is shown from here; a chat still without a
- *  title is re-read instead (the server names it after its first message). */
+/** A message was sent in `id`: its time is shown from here and it moves to the top; a
+ *  chat still without a title is re-read instead (the server names it after its first
+ *  message). */
 export async function touchSession(id, at) {
   const known = sessions.find((s) => s.id === id);
   if (!known?.title) return refreshSessions();
+  noteActivity(id, at);
+}
+
+/** A message in `id` at `at` (sent here, or arrived live): the list is by last activity,
+ *  so that chat is now the first. */
+export function noteActivity(id, at) {
+  const known = sessions.find((s) => s.id === id);
+  if (!known) return;
   known.last_message_at = at;
+  sessions = [known, ...sessions.filter((s) => s !== known)];
   renderSessions();
 }
 
@@ -195,6 +291,9 @@ export function dropSession(id) {
 export function forgetSessions() {
   sessions = [];
   loaded = false;
+  more = false;
+  generation += 1;
+  moreButton.hidden = true;
   list.replaceChildren();
   setLoading(true);
 }
@@ -208,6 +307,8 @@ export function onSessionPicked(handler) {
 export function onSessionAction(handler) {
   acted = handler;
 }
+
+moreButton.addEventListener("click", showMore);
 
 list.addEventListener("click", (event) => {
   const button = event.target.closest("[data-session-id]");

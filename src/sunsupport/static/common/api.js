@@ -207,7 +207,8 @@ export const api = {
   deleteAccount: (password) =>
     request("DELETE", "/auth/me", { body: password === null ? {} : { password } }),
   createSession: () => request("POST", "/chat/session"),
-  listSessions: (limit = 50) => request("GET", `/chat/sessions?limit=${limit}`),
+  listSessions: (limit = 50, offset = 0) =>
+    request("GET", `/chat/sessions?limit=${limit}&offset=${offset}`),
   sendMessage: (sessionId, text) =>
     request("POST", "/chat/message", { body: { session_id: sessionId, text } }),
   history: (sessionId, { limit = 100, beforeId = null } = {}) => {
