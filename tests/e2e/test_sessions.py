@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocket, expect
@@ -46,14 +47,16 @@ def short_lived(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSer
 
 
 @pytest.fixture
-def open_page(short_lived: RunningServer, browser: Browser) -> Iterator[Callable[[str, str], UI]]:
+def open_page(short_lived: RunningServer, browser: Browser) -> Iterator[Callable[..., UI]]:
     """A page of the short-lived server, signed in with `token` before its scripts run."""
     watched = []
     contexts: list[BrowserContext] = []
 
-    def open_with(path: str, token: str) -> UI:
+    def open_with(path: str, token: str, clock_off_by: int = 0) -> UI:
         contexts.append(browser.new_context(base_url=short_lived.base_url, locale="ru-RU"))
         page = contexts[-1].new_page()
+        if clock_off_by:
+            page.clock.set_system_time(datetime.now(UTC) + timedelta(seconds=clock_off_by))
         watched.append(watch_page(page))
         seed_token(page, token)
         page.goto(path)
@@ -72,12 +75,15 @@ def chat_sockets(page: Page) -> list[WebSocket]:
     return sockets
 
 
+@pytest.mark.parametrize("clock_off_by", [0, -3600], ids=["right clock", "clock an hour slow"])
 def test_an_active_chat_stays_signed_in_past_the_first_tokens_expiry(
-    short_lived: RunningServer, open_page: Callable[[str, str], UI]
+    short_lived: RunningServer, open_page: Callable[..., UI], clock_off_by: int
 ) -> None:
+    """Renewal goes by the server's time (the tokens' times are the server's): a device
+    whose clock is wrong renews all the same."""
     account, token = signed_up(short_lived.base_url)
     first_expiry = time.monotonic() + LIFETIME
-    chat = open_page("/", token)
+    chat = open_page("/", token, clock_off_by)
     sockets = chat_sockets(chat.page)
     expect(chat.page.locator("#user-name")).to_have_text(account.username)
     expect(chat.by("chat-input")).to_be_visible()
@@ -95,7 +101,7 @@ def test_an_active_chat_stays_signed_in_past_the_first_tokens_expiry(
 
 
 def test_an_idle_chat_expires_with_the_name_and_the_draft_kept(
-    short_lived: RunningServer, open_page: Callable[[str, str], UI]
+    short_lived: RunningServer, open_page: Callable[..., UI]
 ) -> None:
     account, token = signed_up(short_lived.base_url)
     chat = open_page("/", token)
@@ -113,7 +119,7 @@ def test_an_idle_chat_expires_with_the_name_and_the_draft_kept(
 
 
 def test_a_draft_is_never_shown_to_the_next_person(
-    short_lived: RunningServer, open_page: Callable[[str, str], UI]
+    short_lived: RunningServer, open_page: Callable[..., UI]
 ) -> None:
     _, token = signed_up(short_lived.base_url)
     other, _ = signed_up(short_lived.base_url)
@@ -127,7 +133,7 @@ def test_a_draft_is_never_shown_to_the_next_person(
 
 
 def test_an_operators_unsent_reply_survives_an_expiry(
-    short_lived: RunningServer, open_page: Callable[[str, str], UI]
+    short_lived: RunningServer, open_page: Callable[..., UI]
 ) -> None:
     base = short_lived.base_url
     customer, customer_token = signed_up(base)

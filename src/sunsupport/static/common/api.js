@@ -47,6 +47,13 @@ const answeredHandlers = [];
 const renewedHandlers = new Set();
 let lastRequestAt = 0; // Date.now() of the page's last own request (renewals do not count)
 
+let clockSkew = 0; // this device's clock minus the server's (from the Date header), in ms
+
+/** The server's time now, in ms: tokens' times are the server's, a device's clock may be off. */
+export function serverNow() {
+  return Date.now() - clockSkew;
+}
+
 /** When the page last made a request of its own (activity keeps the session alive). */
 export function lastRequestTime() {
   return lastRequestAt;
@@ -173,6 +180,11 @@ async function request(method, path, { body, auth = true, renewing = false, acti
   }
 
   if (response.status < 500) for (const handler of answeredHandlers) handler(sentAt);
+  const serverDate = Date.parse(response.headers.get("Date") ?? "");
+  if (Number.isFinite(serverDate)) {
+    const skew = Date.now() - serverDate; // the header has seconds: ignore a little
+    clockSkew = Math.abs(skew) > 5000 ? skew : 0;
+  }
   let data = null;
   if (response.status !== 204) {
     const text = await response.text().catch(() => "");

@@ -6,7 +6,7 @@
 // (a Web Lock), and a tab takes another tab's renewal of its own session instead of
 // asking again. Live sockets send each renewed token on (live.js).
 
-import { api, lastRequestTime, tokenKey, tokenStore } from "/static/common/api.js";
+import { api, lastRequestTime, serverNow, tokenKey, tokenStore } from "/static/common/api.js";
 
 const ACTIVE_WINDOW_MS = 5 * 60_000; // typing, clicks or requests this recently: active
 const MAX_CHECK_MS = 30_000;
@@ -53,7 +53,7 @@ function isActive(times) {
 function due(token) {
   const times = token && tokenTimes(token);
   if (!times || token === finalToken || Date.now() < retryAt) return false;
-  const now = Date.now();
+  const now = serverNow(); // the token's times are the server's
   return now >= times.iat + halfLife(times) && now < times.exp && isActive(times);
 }
 
@@ -62,7 +62,7 @@ async function renewOnce(token) {
   const stored = tokenStore.stored();
   if (isRenewalOf(stored, token)) {
     const times = tokenTimes(stored);
-    if (Date.now() < times.iat + halfLife(times)) {
+    if (serverNow() < times.iat + halfLife(times)) {
       tokenStore.renew(stored);
       return;
     }
@@ -93,8 +93,8 @@ function renewNow() {
 function check() {
   renewNow();
   const times = tokenTimes(tokenStore.get() ?? "");
-  const every = times ? Math.max(1000, Math.min(MAX_CHECK_MS, (times.exp - times.iat) / 10)) : MAX_CHECK_MS;
-  timer = setTimeout(check, every);
+  const tenth = times ? (times.exp - times.iat) / 10 : MAX_CHECK_MS;
+  timer = setTimeout(check, Math.max(1000, Math.min(MAX_CHECK_MS, tenth)));
 }
 
 function onInput() {
@@ -113,7 +113,9 @@ function onStorage(event) {
 export function keepSessionAlive() {
   stopKeepingSessionAlive();
   lastInputAt = Date.now(); // signing in is activity
-  for (const name of ACTIVITY_EVENTS) document.addEventListener(name, onInput, { capture: true, passive: true });
+  for (const name of ACTIVITY_EVENTS) {
+    document.addEventListener(name, onInput, { capture: true, passive: true });
+  }
   window.addEventListener("storage", onStorage);
   check();
 }
@@ -122,6 +124,8 @@ export function keepSessionAlive() {
 export function stopKeepingSessionAlive() {
   clearTimeout(timer);
   timer = null;
-  for (const name of ACTIVITY_EVENTS) document.removeEventListener(name, onInput, { capture: true });
+  for (const name of ACTIVITY_EVENTS) {
+    document.removeEventListener(name, onInput, { capture: true });
+  }
   window.removeEventListener("storage", onStorage);
 }
