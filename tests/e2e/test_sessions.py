@@ -155,3 +155,43 @@ def test_an_operators_unsent_reply_survives_an_expiry(
     console.by("login-submit").click()
     expect(console.by("operator-input")).to_have_value("Сейчас проверю ваш заказ и")
     assert customer.username  # the conversation was the customer's, reopened
+
+
+def test_tabs_of_one_browser_renew_each_token_once(
+    short_lived: RunningServer, browser: Browser
+) -> None:
+    """Two tabs in use share the token: one renews it (a Web Lock), the other takes that
+    renewal instead of asking again, so no token is ever renewed twice."""
+    _, token = signed_up(short_lived.base_url)
+    context = browser.new_context(base_url=short_lived.base_url, locale="ru-RU")
+    renewed_from: list[str] = []
+    context.on(
+        "request",
+        lambda request: (
+            renewed_from.append(request.headers.get("authorization", ""))
+            if request.url.endswith("/auth/renew")
+            else None
+        ),
+    )
+    try:
+        tabs = []
+        for _ in range(2):
+            page = context.new_page()
+            seen = watch_page(page)
+            seed_token(page, token)
+            page.goto("/")
+            tabs.append((UI(page), seen))
+        for chat, _ in tabs:
+            expect(chat.by("chat-input")).to_be_visible()
+        until = time.monotonic() + 3 * LIFETIME
+        while time.monotonic() < until:  # both in use
+            for chat, _ in tabs:
+                chat.by("chat-input").press_sequentially("а", delay=20)
+            tabs[0][0].page.wait_for_timeout(300)
+        assert len(renewed_from) >= 2
+        assert len(set(renewed_from)) == len(renewed_from), "a token was renewed twice"
+        for chat, seen in tabs:
+            expect(chat.by("login-username")).to_be_hidden()
+            assert_clean(seen)
+    finally:
+        context.close()
