@@ -30,6 +30,7 @@ from tests.support.servers import RunningServer, create_user_cli, start_server, 
 pytestmark = pytest.mark.e2e
 
 LIFETIME = 6  # seconds a token lives on this server
+SESSION = 40  # seconds after signing in that renewals may reach (SESSION_MAX_HOURS)
 EXPIRED = 4 * LIFETIME * 1000  # ms: an idle page is signed out well within this
 
 
@@ -40,6 +41,7 @@ def short_lived(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSer
         {
             "SECRET_KEY": secrets.token_urlsafe(32),
             "TEST_ACCESS_TOKEN_EXPIRE_SECONDS": str(LIFETIME),
+            "TEST_SESSION_MAX_SECONDS": str(SESSION),
         },
     )
     yield running
@@ -195,3 +197,19 @@ def test_tabs_of_one_browser_renew_each_token_once(
             assert_clean(seen)
     finally:
         context.close()
+
+
+def test_even_a_page_in_use_signs_in_again_after_the_sessions_maximum(
+    short_lived: RunningServer, open_page: Callable[..., UI]
+) -> None:
+    account, token = signed_up(short_lived.base_url)
+    signed_in = time.monotonic()
+    chat = open_page("/", token)
+    expect(chat.by("chat-input")).to_be_visible()
+    login = chat.by("login-username")
+    while not login.is_visible() and time.monotonic() < signed_in + SESSION + 2 * LIFETIME:
+        chat.by("chat-input").press_sequentially("а", delay=20)
+        chat.page.wait_for_timeout(500)
+    lasted = time.monotonic() - signed_in
+    expect(login).to_have_value(account.username)
+    assert SESSION - 1 <= lasted <= SESSION + LIFETIME + 2, lasted
