@@ -26,6 +26,7 @@ SERVER_ENV = {
     "BOT_CACHE_DIR": str(BOT_CACHE_DIR),
     "REVIEW_SAMPLE_RATE": "0",
     "RATE_LIMIT_VISITORS": "",
+    "RATE_LIMIT_RENEWALS": "",
 }
 
 
@@ -46,6 +47,7 @@ def make_settings(database_url: str, log_dir: Path | None = None, **overrides: A
         "bot_cache_dir": BOT_CACHE_DIR,
         "review_sample_rate": 0.0,  # random inbox items only where a test asks for them
         "rate_limit_visitors": "",
+        "rate_limit_renewals": "",
     }
     if log_dir is not None:
         values["log_dir"] = log_dir

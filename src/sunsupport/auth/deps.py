@@ -62,11 +62,34 @@ async def socket_user(websocket: WebSocket, token: str | None) -> tuple[User, da
 
 @dataclass(frozen=True, slots=True)
 class SocketCaller:
-    """Who opened a live connection, until when its token holds, and its hello frame."""
+    """Who opened a live connection, until when its token holds (moved on by renewed
+    tokens), and its hello frame."""
 
     user: User
-    expires_at: datetime
+    lease: socket.Lease
     hello: socket.Hello
+
+    def renewing(self, websocket: WebSocket, on_frame: socket.FrameHandler) -> socket.FrameHandler:
+        """``on_frame``, but an ``auth`` frame with the same session's renewed token moves
+        the connection's expiry on. The token must be good and of the same account at
+        the same token version as the connection's (what the first frame proved; the
+        account itself is re-checked every minute and on every change): anything else
+        closes the connection with 4401."""
+
+        async def handle(frame: dict[str, Any]) -> None:
+            if frame.get("type") != "auth":
+                await on_frame(frame)
+                return
+            token = frame.get("token")
+            try:
+                claims = _claims(websocket, token if isinstance(token, str) else None)
+            except Unauthorized as exc:
+                raise socket.Refused(socket.NOT_AUTHENTICATED, "Not authenticated") from exc
+            if (claims.user_id, claims.token_version) != (self.user.id, self.user.token_version):
+                raise socket.Refused(socket.NOT_AUTHENTICATED, "Not this connection's session")
+            self.lease.extend(claims.expires_at)
+
+        return handle
 
 
 async def admit_socket(websocket: WebSocket) -> SocketCaller | None:
@@ -84,7 +107,7 @@ async def admit_socket(websocket: WebSocket) -> SocketCaller | None:
     if authenticated is None:
         return None
     user, expires_at = authenticated
-    return SocketCaller(user, expires_at, hello)
+    return SocketCaller(user, socket.Lease(expires_at), hello)
 
 
 def optional_claims(connection: HTTPConnection, token: str | None) -> TokenClaims | None:

@@ -6,7 +6,13 @@ from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from sunsupport.auth import credentials, email_link, service
-from sunsupport.auth.deps import AddressTurn, CurrentUser, LoginGates, optional_claims
+from sunsupport.auth.deps import (
+    AddressTurn,
+    CallerClaims,
+    CurrentUser,
+    LoginGates,
+    optional_claims,
+)
 from sunsupport.auth.schemas import (
     Credentials,
     EmailLinkIn,
@@ -33,6 +39,7 @@ router = APIRouter(prefix="/auth", tags=["auth"], responses=error_responses(503)
 
 TOO_MANY_REGISTRATIONS = "Too many registrations from this address; try again later"
 TOO_MANY_VISITORS = "Too many new visitors from this address; try again later"
+TOO_MANY_RENEWALS = "Too many token renewals; try again later"
 
 
 @router.post(
@@ -92,6 +99,26 @@ async def renew_visitor(
     if not user.is_visitor:
         raise Forbidden("Only a visitor's token is renewed; users log in")
     return _visitor_token(user, await service.renew_visitor(db, user, settings))
+
+
+@router.post(
+    "/renew",
+    response_model=TokenOut,
+    responses=error_responses(401, 403, 429),
+)
+async def renew(
+    claims: CallerClaims, user: CurrentUser, settings: SettingsDep, limiter: LimiterDep
+) -> TokenOut:
+    """A fresh token for a signed-in user or staff member whose token still works, with
+    the same sign-in time and token version: the pages ask while the person is active,
+    so nobody is signed out mid-conversation. A renewal never outlives
+    ``SESSION_MAX_HOURS`` after the sign-in; signing out everywhere, a new password, a
+    new role or a deleted account still end the session at once. A visitor's token is
+    403 here (``POST /auth/visitor/renew``)."""
+    if user.is_visitor or claims.visitor:
+        raise Forbidden("A visitor's token is renewed with POST /auth/visitor/renew")
+    await limiter.hit(limiter.renewals, f"user:{user.id}", TOO_MANY_RENEWALS)
+    return TokenOut(access_token=service.renew_token(user, claims, settings))
 
 
 def _visitor_token(user: User, token: str) -> VisitorTokenOut:

@@ -29,6 +29,7 @@ from sunsupport.models import Role, User
 
 BAD_CREDENTIALS = "Incorrect username or password"
 TOKEN_REVOKED = "Token revoked: the password was changed or every session was signed out"  # noqa: S105
+SESSION_ENDED = "The session has reached its maximum length; log in again"
 NAME_TAKEN = "Username is already taken"
 NAME_LOOKS_TAKEN = "Username is already taken: it looks the same as an existing one"
 VISITOR_NAME_ATTEMPTS = 5
@@ -39,16 +40,36 @@ PRESENCE_RESOLUTION = timedelta(seconds=30)
 
 
 def issue_token(user: User, settings: Settings, *, token_version: int | None = None) -> str:
-    """An access token of ``user`` (at ``token_version``, by default the account's): a
-    visitor's lives ``VISITOR_TOKEN_EXPIRE_DAYS``, anyone else's
+    """An access token of ``user`` (at ``token_version``, by default the account's), for a
+    new sign-in: a visitor's lives ``VISITOR_TOKEN_EXPIRE_DAYS``, anyone else's
     ``ACCESS_TOKEN_EXPIRE_MINUTES``."""
     if user.is_visitor:
-        minutes = settings.visitor_token_expire_days * 24 * 60
+        lifetime = timedelta(days=settings.visitor_token_expire_days)
     else:
-        minutes = settings.access_token_expire_minutes
+        lifetime = settings.access_token_lifetime
     version = user.token_version if token_version is None else token_version
     return create_access_token(
-        user.id, settings.secret_key or "", minutes, version, visitor=user.is_visitor
+        user.id, settings.secret_key or "", 0, version, visitor=user.is_visitor, lifetime=lifetime
+    )
+
+
+def renew_token(user: User, claims: TokenClaims, settings: Settings) -> str:
+    """The same session's next token (``POST /auth/renew``): the caller's account, token
+    version and sign-in time, a full lifetime from now, but never past
+    ``SESSION_MAX_HOURS`` after the sign-in. The version is the one the caller's token
+    was checked against, so revoking every session still ends this one at once."""
+    signed_in = claims.authenticated_at or utcnow()
+    ends = signed_in + settings.session_lifetime
+    if ends <= utcnow():  # a token from a longer-lived configuration
+        raise Unauthorized(SESSION_ENDED)
+    return create_access_token(
+        user.id,
+        settings.secret_key or "",
+        0,
+        claims.token_version,
+        lifetime=settings.access_token_lifetime,
+        authenticated_at=signed_in,
+        not_after=ends,
     )
 
 

@@ -15,14 +15,13 @@ from typing import Any
 from fastapi import APIRouter, WebSocket
 
 from sunsupport.auth import service as accounts
-from sunsupport.auth.deps import admit_socket
+from sunsupport.auth.deps import SocketCaller, admit_socket
 from sunsupport.chat import events, service
 from sunsupport.chat.events import HUMAN_STATUSES
 from sunsupport.core.errors import Forbidden, NotFound
 from sunsupport.core.uow import Database
 from sunsupport.live import socket
 from sunsupport.live.hub import STAFF_CHANNEL, Event, Hub, session_channel, user_channel
-from sunsupport.models import User
 from sunsupport.notify.service import LivePresence
 
 router = APIRouter()
@@ -38,7 +37,7 @@ async def chat_socket(websocket: WebSocket, session_id: str) -> None:
     caller = await admit_socket(websocket)
     if caller is None:
         return
-    user, expires_at = caller.user, caller.expires_at
+    user = caller.user
     if not SESSION_ID.match(session_id):
         await socket.close(websocket, socket.NOT_FOUND, "Chat session not found")
         return
@@ -51,12 +50,11 @@ async def chat_socket(websocket: WebSocket, session_id: str) -> None:
         if not (per_user and per_address):
             await socket.close(websocket, socket.POLICY, "Too many connections")
             return
-        await _serve(websocket, user, expires_at, session_id, caller.hello.after_id)
+        await _serve(websocket, caller, session_id)
 
 
-async def _serve(
-    websocket: WebSocket, user: User, expires_at: Any, session_id: str, after_id: int
-) -> None:
+async def _serve(websocket: WebSocket, caller: SocketCaller, session_id: str) -> None:
+    user, after_id = caller.user, caller.hello.after_id
     db: Database = websocket.app.state.db
     hub: Hub = websocket.app.state.hub
     sender = "operator" if user.is_staff else "user"
@@ -108,11 +106,17 @@ async def _serve(
                 return socket.FORBIDDEN, "No longer allowed"
             return None
 
-        watch = socket.watch_access(expires_at, changes, still_allowed)
+        watch = socket.watch_access(caller.lease, changes, still_allowed)
         presence: LivePresence = websocket.app.state.live_presence
         # The owner's open page counts as "here": no email for what they can see.
         with presence.connected(user.id) if chat.user_id == user.id else nullcontext():
-            await socket.pump(websocket, _tracking(live, status), cursor, on_frame, watch)
+            await socket.pump(
+                websocket,
+                _tracking(live, status),
+                cursor,
+                caller.renewing(websocket, on_frame),
+                watch,
+            )
 
 
 async def _tracking(live: AsyncIterable[Event], status: dict[str, str]) -> AsyncIterator[Event]:

@@ -7,6 +7,7 @@ import re
 import secrets
 import stat
 import warnings
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -30,6 +31,13 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///./db.db"
     secret_key: str | None = Field(default=None, repr=False)
     access_token_expire_minutes: int = Field(default=30, ge=1, le=60 * 24 * 30)
+    session_max_hours: int = Field(default=12, ge=1, le=24 * 366)
+    """How long after signing in a token can still be renewed (``POST /auth/renew``):
+    an active page stays signed in for a shift, a stolen token not for ever."""
+    test_access_token_expire_seconds: int | None = Field(default=None, ge=1)
+    """Browser tests of renewal and expiry only (ENV=test): a token lifetime in seconds."""
+    test_session_max_seconds: int | None = Field(default=None, ge=1)
+    """Browser tests only (ENV=test): ``SESSION_MAX_HOURS`` in seconds."""
     log_dir: Path = Path("logs")
     log_level: str = "INFO"
     host: str = "127.0.0.1"
@@ -59,6 +67,8 @@ class Settings(BaseSettings):
     """New accounts per client address."""
     rate_limit_visitors: str = "20/hour"
     """New visitor accounts (``POST /auth/visitor``) per client address."""
+    rate_limit_renewals: str = "30/hour"
+    """Token renewals (``POST /auth/renew``) per user; a page renews about every 15 minutes."""
     rate_limit_bot_parse: str = "60/minute"
     """``/bot/parse`` calls per user."""
     rate_limit_feedback: str = "120/minute"
@@ -165,6 +175,30 @@ class Settings(BaseSettings):
         if self.argon2_profile != "production" and self.env != "test":
             raise ValueError("ARGON2_PROFILE=test is only allowed with ENV=test")
         return self
+
+    @model_validator(mode="after")
+    def _second_lifetimes_only_in_tests(self) -> Settings:
+        tests_only = (self.test_access_token_expire_seconds, self.test_session_max_seconds)
+        if any(value is not None for value in tests_only) and self.env != "test":
+            raise ValueError("TEST_*_SECONDS lifetimes are only allowed with ENV=test")
+        return self
+
+    @property
+    def access_token_lifetime(self) -> timedelta:
+        if self.test_access_token_expire_seconds is not None:
+            return timedelta(seconds=self.test_access_token_expire_seconds)
+        return timedelta(minutes=self.access_token_expire_minutes)
+
+    @property
+    def session_lifetime(self) -> timedelta:
+        """How long after signing in renewals may reach: ``SESSION_MAX_HOURS``, never
+        shorter than one token's lifetime (a long ``ACCESS_TOKEN_EXPIRE_MINUTES`` keeps
+        working as configured)."""
+        if self.test_session_max_seconds is not None:
+            configured = timedelta(seconds=self.test_session_max_seconds)
+        else:
+            configured = timedelta(hours=self.session_max_hours)
+        return max(configured, self.access_token_lifetime)
 
     @property
     def docs_on(self) -> bool:

@@ -46,6 +46,7 @@ class RateLimiter:
         self.bot_parse = _limit("bot_parse", settings.rate_limit_bot_parse)
         self.feedback = _limit("feedback", settings.rate_limit_feedback)
         self.visitors = _limit("visitors", settings.rate_limit_visitors)
+        self.renewals = _limit("renewals", settings.rate_limit_renewals)
 
     async def hit(self, limit: Limit, key: str, detail: str) -> None:
         """Count one event; raise 429 when it goes over any tier."""

@@ -82,6 +82,9 @@ class TokenClaims:
     visitor: bool = False
     """Issued to a visitor: it stops working once the visitor registers (the account is
     then a user's, with a password, and the widget's long-lived token must not open it)."""
+    authenticated_at: datetime | None = None
+    """When the person signed in (``auth_time``; a token from before renewals existed:
+    its ``iat``). Renewals keep it, so a session has an absolute end."""
 
 
 class InvalidToken(Exception):
@@ -95,13 +98,23 @@ def create_access_token(
     token_version: int = 0,
     *,
     visitor: bool = False,
+    lifetime: timedelta | None = None,
+    authenticated_at: datetime | None = None,
+    not_after: datetime | None = None,
 ) -> str:
+    """A signed token. ``lifetime`` (else ``expire_minutes``) from now, but never past
+    ``not_after``; ``authenticated_at`` is carried over by a renewal (default: now, a
+    new sign-in)."""
     now = utcnow()
+    expires_at = now + (lifetime if lifetime is not None else timedelta(minutes=expire_minutes))
+    if not_after is not None:
+        expires_at = min(expires_at, not_after)
     claims: dict[str, object] = {
         "sub": str(user_id),
         "tv": token_version,
         "iat": now,
-        "exp": now + timedelta(minutes=expire_minutes),
+        "auth_time": int((authenticated_at or now).timestamp()),
+        "exp": expires_at,
         "jti": uuid.uuid4().hex,
     }
     if visitor:
@@ -149,11 +162,17 @@ def _claims(claims: dict[str, Any]) -> TokenClaims:
     token_version = claims.get("tv", 0)
     if not isinstance(token_version, int) or not 0 <= token_version < MAX_ID:
         raise ValueError("tv out of range")
+    issued_at = datetime.fromtimestamp(claims["iat"], UTC)
+    auth_time = claims.get("auth_time")
+    authenticated_at = issued_at
+    if isinstance(auth_time, int) and not isinstance(auth_time, bool):
+        authenticated_at = min(datetime.fromtimestamp(auth_time, UTC), issued_at)
     return TokenClaims(
         user_id=user_id,
         expires_at=expires_at,
         token_version=token_version,
         visitor=claims.get("kind") == VISITOR_KIND,
+        authenticated_at=authenticated_at,
     )
 
 

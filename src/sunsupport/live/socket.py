@@ -6,7 +6,9 @@ Protocol (JSON frames):
   message id the client has; everything newer is sent first, then live events.
 - Server frames: ``ready``, ``message``, ``session`` (status changes), ``typing``, ``error``.
 - Client frames after auth: ``{"type": "typing"}`` (staff: with ``session_id``),
-  ``{"type": "ping"}`` → ``{"type": "pong"}``.
+  ``{"type": "ping"}`` → ``{"type": "pong"}``, and ``{"type": "auth", "token": ...}`` again
+  with a renewed token of the same session (``POST /auth/renew``): the connection then
+  stays open until the new token expires (a bad one closes it with 4401).
 Close codes: 4401 not authenticated (or the token expired), 4403 forbidden (or no longer
 allowed), 4404 not found, 1008 abuse (too many connections or frames), 1013 reconnect to
 catch up, or try again later.
@@ -129,6 +131,29 @@ class Cursor:
         await self._websocket.send_json(event)
 
 
+class Lease:
+    """Until when a live connection may stay open: its token's expiry, moved on when the
+    client sends the same session's renewed token on the open connection, so an active
+    page keeps its connection past the first token's lifetime."""
+
+    def __init__(self, expires_at: datetime) -> None:
+        self.expires_at = expires_at
+
+    def extend(self, expires_at: datetime) -> None:
+        self.expires_at = max(self.expires_at, expires_at)
+
+    def left(self) -> float:
+        return (self.expires_at - datetime.now(UTC)).total_seconds()
+
+
+class Refused(Exception):
+    """A client frame that ends the connection with ``code`` (a bad renewed token)."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code, self.reason = code, reason
+
+
 class _Abuse(Exception):
     """The client sends frames faster than any page would."""
 
@@ -188,6 +213,8 @@ async def pump(
                 await close(websocket, POLICY, "Too many frames")
             elif isinstance(exc, _Malformed):
                 await close(websocket, UNSUPPORTED, "Frames must be JSON text")
+            elif isinstance(exc, Refused):
+                await close(websocket, exc.code, exc.reason)
             elif exc is not None and not isinstance(exc, WebSocketDisconnect | ValueError):
                 await close(websocket, CATCH_UP, "Reconnect to catch up")
     finally:
@@ -198,13 +225,14 @@ async def pump(
 
 
 async def watch_access(
-    expires_at: datetime,
+    lease: Lease,
     changes: AsyncIterable[Event],
     still_allowed: Callable[[], Awaitable[Closing | None]],
 ) -> Closing:
-    """Wait until the connection must close: its token expires (4401), or a re-check
-    (every minute, and whenever ``changes`` brings an event about its user) finds that
-    access is gone (what ``still_allowed`` returns)."""
+    """Wait until the connection must close: its token expires (4401; a renewal moves
+    ``lease`` on, read again at each wake-up), or a re-check (every minute, and whenever
+    ``changes`` brings an event about its user) finds that access is gone (what
+    ``still_allowed`` returns)."""
     changed = asyncio.Event()
 
     async def listen() -> None:
@@ -214,13 +242,13 @@ async def watch_access(
     listener = asyncio.create_task(listen())
     try:
         while True:
-            left = (expires_at - datetime.now(UTC)).total_seconds()
+            left = lease.left()
             if left <= 0:
                 return NOT_AUTHENTICATED, "Token expired"
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(changed.wait(), min(left, RECHECK_SECONDS))
             changed.clear()
-            if (expires_at - datetime.now(UTC)).total_seconds() <= 0:
+            if lease.left() <= 0:
                 return NOT_AUTHENTICATED, "Token expired"
             verdict = await still_allowed()
             if verdict is not None:

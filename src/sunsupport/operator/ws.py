@@ -6,14 +6,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, WebSocket
 from sqlalchemy.orm import Session
 
 from sunsupport.auth import service as accounts
-from sunsupport.auth.deps import admit_socket
+from sunsupport.auth.deps import SocketCaller, admit_socket
 from sunsupport.chat import events
 from sunsupport.chat import service as chats
 from sunsupport.core.uow import Database
@@ -66,10 +65,11 @@ async def staff_socket(websocket: WebSocket) -> None:
         if not room:
             await socket.close(websocket, socket.POLICY, "Too many connections")
             return
-        await _serve(websocket, caller.user, caller.expires_at, caller.hello.after_id)
+        await _serve(websocket, caller)
 
 
-async def _serve(websocket: WebSocket, user: User, expires_at: datetime, after_id: int) -> None:
+async def _serve(websocket: WebSocket, caller: SocketCaller) -> None:
+    user, after_id = caller.user, caller.hello.after_id
     database: Database = websocket.app.state.db
     hub: Hub = websocket.app.state.hub
     async with (
@@ -111,8 +111,9 @@ async def _serve(websocket: WebSocket, user: User, expires_at: datetime, after_i
 
         presence = asyncio.create_task(_keep_present(websocket.app.state.presence, user))
         try:
-            watch = socket.watch_access(expires_at, changes, still_allowed)
-            await socket.pump(websocket, live, cursor, on_frame, watch)
+            watch = socket.watch_access(caller.lease, changes, still_allowed)
+            renewing = caller.renewing(websocket, on_frame)
+            await socket.pump(websocket, live, cursor, renewing, watch)
         finally:
             presence.cancel()
 

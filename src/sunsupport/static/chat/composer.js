@@ -5,7 +5,8 @@
 
 import { announce } from "/static/common/announce.js";
 import { api } from "/static/common/api.js";
-import { isSignedIn } from "/static/common/auth.js";
+import { currentUser, isSignedIn } from "/static/common/auth.js";
+import { discardDrafts, keepDraft, takeDraft } from "/static/common/drafts.js";
 import { report, setError } from "/static/common/errors.js";
 import { messageNode, spokenMessage } from "/static/common/messages.js";
 import { $ } from "/static/common/ui.js";
@@ -19,7 +20,6 @@ import { renderSuggestions, shownSuggestions } from "/static/chat/suggestions.js
 
 const MAX_LENGTH = 2000; // server limit for one message
 const MIN_TYPING_MS = 500; // the typing feel is the page's job: the server answers at once
-const DRAFT_KEY = "sunsupport.draft"; // text typed when the token expired mid-send
 
 const dom = { form: $("composer"), input: $("chat-input"), charCount: $("char-count") };
 let sending = false; // the outbox is being sent (possibly still waiting for the chat to load)
@@ -31,8 +31,17 @@ export function focusInput() {
   dom.input.focus();
 }
 
-export function clearComposer() {
+/** Signed out. When the session expired, what was written and not yet sent (the queue
+ * and the box) is kept for after the login; signing out on purpose discards it. */
+export function clearComposer({ expired = false, owner = null } = {}) {
+  if (expired) {
+    const texts = [...outbox.map((item) => item.text), dom.input.value].filter((t) => t.trim());
+    keepDraft(owner, texts.join("\n"));
+  } else {
+    discardDrafts();
+  }
   dom.input.value = "";
+  updateCharCount();
   outbox = [];
 }
 
@@ -48,23 +57,10 @@ function restoreText(text) {
   updateCharCount();
 }
 
-/** Put back the text whose send the expired login interrupted. */
+/** Put back what this user was writing when the session expired. */
 export function restoreDraft() {
-  try {
-    const draft = sessionStorage.getItem(DRAFT_KEY);
-    if (draft && !dom.input.value) restoreText(draft);
-    sessionStorage.removeItem(DRAFT_KEY);
-  } catch {
-    /* storage disabled */
-  }
-}
-
-function saveDraft(text) {
-  try {
-    sessionStorage.setItem(DRAFT_KEY, text);
-  } catch {
-    /* storage disabled */
-  }
+  const draft = takeDraft(currentUser()?.username);
+  if (draft && !dom.input.value) restoreText(draft.text);
 }
 
 /**
@@ -99,6 +95,7 @@ export function send(rawText) {
 
 async function drain() {
   sending = true;
+  const owner = currentUser()?.username; // whose text it is, should the session expire
   try {
     while (outbox.length) {
       await openChat.ready; // never mix a new message into a history that is still loading
@@ -116,7 +113,8 @@ async function drain() {
         for (const failed of rest) failed.node.remove();
         const texts = rest.map((failed) => failed.text).join("\n");
         if (isSignedIn()) restoreText(texts);
-        else saveDraft(texts); // the login form took over; the text comes back after login
+        // The login form took over (clearComposer kept the box): back after login.
+        else keepDraft(owner, texts, { writtenBefore: true });
         break;
       }
     }

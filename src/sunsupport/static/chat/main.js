@@ -50,11 +50,12 @@ async function enterChat() {
   if (isSignedIn()) focusInput();
 }
 
-/** Signed out: nothing of the last user stays on the page. */
-function resetChat() {
+/** Signed out: nothing of the last user stays on the page (an expired session's unsent
+ * text is kept for after the login). */
+function resetChat(leaving) {
   forgetSessions();
   closeConversation();
-  clearComposer();
+  clearComposer(leaving);
   renderSuggestions([]);
   updateChrome();
 }

@@ -7,7 +7,8 @@
 // login, and the API authenticates with a Bearer header (not a cookie), so there is no
 // CSRF surface. The XSS risk of a script-readable token is contained by the strict
 // Content-Security-Policy (no inline or foreign scripts) and by rendering every message
-// as text, never as HTML; the token is also short-lived (30 minutes by default).
+// as text, never as HTML; the token is also short-lived (30 minutes by default), renewed
+// while the person is active (session.js), never past SESSION_MAX_HOURS after signing in.
 export const CUSTOMER_TOKEN_KEY = "sunsupport.token";
 export const STAFF_TOKEN_KEY = "sunsupport.staff.token";
 const STAFF_PAGE = /^\/(operator|admin)(\/|$)/;
@@ -19,6 +20,11 @@ let TOKEN_KEY = STAFF_PAGE.test(location.pathname) ? STAFF_TOKEN_KEY : CUSTOMER_
 /** Keep this page's token under `key` (call before the first request). */
 export function useTokenKey(key) {
   TOKEN_KEY = key;
+}
+
+/** The localStorage key of this page's token. */
+export function tokenKey() {
+  return TOKEN_KEY;
 }
 
 /** An API or network failure. `status` is 0 when the server could not be reached. */
@@ -38,6 +44,27 @@ export class ApiError extends Error {
 
 let unauthorizedHandler = null;
 const answeredHandlers = [];
+const renewedHandlers = new Set();
+let lastRequestAt = 0; // Date.now() of the page's last own request (renewals do not count)
+
+let clockSkew = 0; // this device's clock minus the server's (from the Date header), in ms
+
+/** The server's time now, in ms: tokens' times are the server's, a device's clock may be off. */
+export function serverNow() {
+  return Date.now() - clockSkew;
+}
+
+/** When the page last made a request of its own (activity keeps the session alive). */
+export function lastRequestTime() {
+  return lastRequestAt;
+}
+
+/** `handler(token)` runs when this tab's token is replaced by the same session's renewed
+ * one (live sockets send it on); returns a function that unsubscribes. */
+export function onTokenRenewed(handler) {
+  renewedHandlers.add(handler);
+  return () => renewedHandlers.delete(handler);
+}
 
 /**
  * `handler(sentAt)` runs whenever the server answers a request (the connection is fine);
@@ -53,7 +80,8 @@ export function onUnauthorized(handler) {
   unauthorizedHandler = handler;
 }
 
-// Each tab keeps the token it signed in with. Another tab's *new* token (a password
+// Each tab keeps the token it signed in with (and its renewals: another tab's renewal of
+// the same session is adopted, session.js). Another tab's *new* token (a password
 // change or a new login there) is not adopted: this tab's next request then meets its own,
 // revoked, token and shows the login form saying why. Signing out in another tab (the
 // token removed) does apply here. A tab whose token is refused only forgets it: only
@@ -80,6 +108,19 @@ export const tokenStore = {
     } catch {
       /* storage disabled: the session lasts until reload */
     }
+  },
+  /** What storage holds now (perhaps another tab's renewal of this tab's token). */
+  stored() {
+    try {
+      return localStorage.getItem(TOKEN_KEY);
+    } catch {
+      return null;
+    }
+  },
+  /** Take the same session's renewed token (session.js checks it is one). */
+  renew(token) {
+    this.set(token);
+    for (const handler of renewedHandlers) handler(token);
   },
   /** This tab stops using its token; the stored one stays (see above). */
   forget() {
@@ -117,7 +158,8 @@ function parseRetryAfter(value) {
   return Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
-async function request(method, path, { body, auth = true, renewing = false } = {}) {
+async function request(method, path, { body, auth = true, renewing = false, activity = true } = {}) {
+  if (activity) lastRequestAt = Date.now();
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const token = auth ? tokenStore.get() : null;
@@ -138,6 +180,11 @@ async function request(method, path, { body, auth = true, renewing = false } = {
   }
 
   if (response.status < 500) for (const handler of answeredHandlers) handler(sentAt);
+  const serverDate = Date.parse(response.headers.get("Date") ?? "");
+  if (Number.isFinite(serverDate)) {
+    const skew = Date.now() - serverDate; // the header has seconds: ignore a little
+    clockSkew = Math.abs(skew) > 5000 ? skew : 0;
+  }
   let data = null;
   if (response.status !== 204) {
     const text = await response.text().catch(() => "");
@@ -183,6 +230,8 @@ export const api = {
   updateMe: (fields) => request("PATCH", "/auth/me", { body: fields }),
   visitor: () => request("POST", "/auth/visitor", { auth: false }),
   renewVisitor: () => request("POST", "/auth/visitor/renew"),
+  // The same session's next token (session.js); not the person's activity.
+  renew: () => request("POST", "/auth/renew", { activity: false }),
   // A reply email's link: its one key for a token of the account the email went to.
   emailLink: (key) => request("POST", "/auth/email-link", { body: { key }, auth: false }),
   // A visitor registers with its own token: the account, and its chats, become the user's.

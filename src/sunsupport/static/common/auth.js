@@ -6,8 +6,9 @@
 // "denied" (signed in without an allowed role; staff pages only) or the page's main view.
 // The token is a localStorage entry (api.js): one for the customer's pages, one for the staff pages.
 
-import { api, onUnauthorized, tokenStore, useTokenKey } from "/static/common/api.js";
+import { api, onUnauthorized, tokenKey, tokenStore, useTokenKey } from "/static/common/api.js";
 import { report, setError, unauthorizedText, validateCredentials } from "/static/common/errors.js";
+import { keepSessionAlive, stopKeepingSessionAlive } from "/static/common/session.js";
 import { $ } from "/static/common/ui.js";
 
 const VISITOR_TOKEN_KEY = "sunsupport.visitorToken";
@@ -34,6 +35,27 @@ async function redeemEmailLink(visitor) {
     return visitor ? LINK_FAILED.visitor : LINK_FAILED.user;
   }
 }
+
+/** Who signed in last in this tab (sessionStorage): the login form after an expired
+ * session starts with the name filled in, even after a reload. */
+const lastName = {
+  key: () => `sunsupport.lastUser:${tokenKey()}`,
+  get() {
+    try {
+      return sessionStorage.getItem(this.key());
+    } catch {
+      return null;
+    }
+  },
+  set(name) {
+    try {
+      if (name) sessionStorage.setItem(this.key(), name);
+      else sessionStorage.removeItem(this.key());
+    } catch {
+      /* storage disabled */
+    }
+  },
+};
 
 let view = "loading";
 let user = null;
@@ -63,7 +85,9 @@ export function isSignedIn() {
  * @param {string} [options.mainViewName]  its #app[data-view] value (the CSS keys on it)
  * @param {string} options.errorSlotId     where the error element goes in the main view
  * @param {(user: object) => Promise<void>|void} options.onEnter  fill the main view
- * @param {() => void} options.onLeave     stop sockets and timers, clear the screen
+ * @param {(leaving: {expired: boolean, owner: string|null}) => void} options.onLeave
+ *   stop sockets and timers, clear the screen; `expired`: the session ended by itself
+ *   (keep what `owner` was writing for after the login), else signed out on purpose
  * @param {(view: string) => void} [options.onView]  after every change of view
  * @param {boolean} [options.visitor]     the widget: no login form; without a token (or
  *   when it expires) the page becomes a new visitor, kept under its own storage key
@@ -108,10 +132,15 @@ export function startAuth({
     onView(next);
   }
 
-  function showLogin(message = null) {
+  /** The login form. `expired`: the session ended by itself (not signed out), so what
+   * was being written is kept (onLeave) and the name is filled in. */
+  function showLogin(message = null, { expired = false } = {}) {
+    const owner = user?.username ?? lastName.get();
     user = null;
     dom.userName.textContent = "";
-    onLeave();
+    stopKeepingSessionAlive();
+    onLeave({ expired, owner });
+    if (!expired) lastName.set(null);
     if (visitor) {
       becomeVisitor(message);
       return;
@@ -119,7 +148,8 @@ export function startAuth({
     showView("login");
     setError(message);
     dom.password.value = "";
-    dom.username.focus();
+    if (expired && owner) dom.username.value = owner;
+    (expired && owner ? dom.password : dom.username).focus();
   }
 
   onUnauthorized((error) => {
@@ -127,7 +157,7 @@ export function startAuth({
     // change may have stored a new one meanwhile, and this tab may not see it yet (api.js).
     tokenStore.forget();
     if (view === "login") return;
-    showLogin(unauthorizedText(error));
+    showLogin(unauthorizedText(error), { expired: true });
   });
   signOutNow = (message) => {
     tokenStore.clear();
@@ -143,7 +173,10 @@ export function startAuth({
       return;
     }
     user = me;
+    lastName.set(me.role === "visitor" ? null : me.username);
     dom.userName.textContent = me.display_name || me.username;
+    if (me.role === "visitor") stopKeepingSessionAlive();
+    else keepSessionAlive(); // the widget's visitor renews on each visit instead
     if (visitor && me.role === "visitor" && !fresh) {
       // Each visit renews the visitor's token: someone who comes back keeps their chats.
       api
@@ -225,7 +258,7 @@ export function startAuth({
       if (notice) setError(notice);
     } catch (error) {
       if (error?.handled) return; // onUnauthorized showed the login form
-      showLogin(null);
+      showLogin(null, { expired: true }); // not signed out: keep the name and any draft
       report(error, "sessions");
     }
   })();

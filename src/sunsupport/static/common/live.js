@@ -6,6 +6,10 @@
 //   server → ready | message | session | typing | pong | error
 // Close codes: 4401 not authenticated, 4403 forbidden, 4404 no such chat (all final);
 // anything else (1013 "reconnect to catch up", network loss, server restart) → reconnect.
+// A renewed token (session.js) is sent on the open socket as another auth frame, so the
+// server keeps it open past the first token's expiry.
+
+import { onTokenRenewed } from "/static/common/api.js";
 
 const PING_MS = 25_000;
 const MIN_BACKOFF_MS = 500;
@@ -44,6 +48,8 @@ export class LiveSocket {
     this.ready = false;
     this.onOnline = () => this.reconnectNow();
     window.addEventListener("online", this.onOnline);
+    this.sentToken = null; // the token the server knows this socket by
+    this.offRenewed = onTokenRenewed(() => this.sendToken());
     this.connect();
   }
 
@@ -69,6 +75,7 @@ export class LiveSocket {
       if (ws !== this.ws) return;
       const afterId = Number(this.afterId()) || 0;
       ws.send(JSON.stringify({ type: "auth", token, after_id: afterId }));
+      this.sentToken = token;
     });
     ws.addEventListener("message", (event) => {
       if (ws !== this.ws) return;
@@ -84,6 +91,7 @@ export class LiveSocket {
         this.attempt = 0;
         this.onState("open");
         this.startPing();
+        this.sendToken(); // renewed while the socket was connecting
       }
       if (frame.type === "pong") return;
       try {
@@ -133,6 +141,13 @@ export class LiveSocket {
     this.pingTimer = setInterval(() => this.send({ type: "ping" }), PING_MS);
   }
 
+  /** Tell the server this page's renewed token (if it has one the socket has not sent). */
+  sendToken() {
+    const token = this.token();
+    if (!token || token === this.sentToken) return;
+    if (this.send({ type: "auth", token })) this.sentToken = token;
+  }
+
   stopPing() {
     clearInterval(this.pingTimer);
     this.pingTimer = null;
@@ -151,6 +166,7 @@ export class LiveSocket {
     this.retryTimer = null;
     this.stopPing();
     window.removeEventListener("online", this.onOnline);
+    this.offRenewed();
     const ws = this.ws;
     this.ws = null;
     if (ws && ws.readyState <= WebSocket.OPEN) ws.close(1000, "bye");

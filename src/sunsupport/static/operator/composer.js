@@ -2,6 +2,7 @@
 // replies (canned.js). Only the operator who has the conversation (or an admin) may answer.
 
 import { api } from "/static/common/api.js";
+import { discardDrafts, keepDraft, takeDraft } from "/static/common/drafts.js";
 import { setError } from "/static/common/errors.js";
 import { $ } from "/static/common/ui.js";
 import { onCannedInput, onCannedKey, slashToken } from "/static/operator/canned.js";
@@ -37,6 +38,22 @@ async function sendReply() {
     renderChrome();
     dom.input.focus();
   }
+}
+
+/** Signed out: the box empties. When the session expired, its text is kept (with the
+ * conversation it was written in) for after the login; signing out on purpose discards it. */
+export function leaveComposer({ expired = false, owner = null } = {}) {
+  if (expired) keepDraft(owner, dom.input.value, { place: openId() });
+  else discardDrafts();
+  dom.input.value = "";
+}
+
+/** Signed in again: the reply being written when the session expired, in its conversation. */
+export async function restoreReply(owner, select) {
+  const draft = takeDraft(owner);
+  if (!draft) return;
+  if (draft.place && draft.place !== openId()) await select(draft.place);
+  if (!dom.input.value.trim()) dom.input.value = draft.text;
 }
 
 dom.form.addEventListener("submit", (event) => {

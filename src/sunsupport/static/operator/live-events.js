@@ -17,7 +17,7 @@ let live = null;
 let maxId = 0; // biggest message id seen on the staff stream (catch-up point)
 
 export function startLive() {
-  live = new LiveSocket("/ws/staff", {
+  const socket = new LiveSocket("/ws/staff", {
     token: () => tokenStore.get(),
     afterId: () => maxId,
     onEvent,
@@ -30,9 +30,21 @@ export function startLive() {
       if (state === "open") clearError("connection");
     },
     onFatal: (code) => {
-      if (code === CLOSE_UNAUTHORIZED) api.me().catch(() => {});
+      // An expired or revoked token: the call answers 401 and brings the login form. If
+      // the token still works (renewed just too late for this socket), connect again.
+      if (code !== CLOSE_UNAUTHORIZED) return;
+      api
+        .me()
+        .then(() => {
+          if (live === socket) {
+            socket.stop();
+            startLive();
+          }
+        })
+        .catch(() => {});
     },
   });
+  live = socket;
 }
 
 export function stopLive() {

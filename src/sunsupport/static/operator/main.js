@@ -7,7 +7,7 @@ import { setError } from "/static/common/errors.js";
 import { $ } from "/static/common/ui.js";
 import { clearBadge } from "/static/operator/alerts.js";
 import { loadCanned } from "/static/operator/canned.js";
-import "/static/operator/composer.js"; // wires the reply form
+import { leaveComposer, restoreReply } from "/static/operator/composer.js";
 import { closeConversation, openId, select } from "/static/operator/conversation.js";
 import { startLive, stopLive } from "/static/operator/live-events.js";
 import { onQueuePicked, startQueue, stopQueue } from "/static/operator/queue.js";
@@ -24,9 +24,11 @@ async function enterConsole(user) {
   loadCanned().catch(() => {});
   const linked = sessionFromHash();
   if (linked) await select(linked);
+  await restoreReply(user.username, select);
 }
 
-function leaveConsole() {
+function leaveConsole(leaving) {
+  leaveComposer(leaving);
   stopLive();
   stopQueue();
   closeConversation();
