@@ -10,6 +10,7 @@ import { api, lastRequestTime, serverNow, tokenKey, tokenStore } from "/static/c
 
 const ACTIVE_WINDOW_MS = 5 * 60_000; // typing, clicks or requests this recently: active
 const MAX_CHECK_MS = 30_000;
+const LOCK_WAITED_MS = 20; // longer than this for the renewal lock: another tab held it
 const RETRY_MS = 60_000; // after a failed renewal (network, 429): the token still works
 const ACTIVITY_EVENTS = ["keydown", "pointerdown", "input", "wheel", "touchstart"];
 
@@ -57,15 +58,14 @@ function due(token) {
   return now >= times.iat + halfLife(times) && now < times.exp && isActive(times);
 }
 
-/** Take another tab's fresh renewal of this session, else ask the server. */
+/** Take another tab's renewal of this session; ask the server only if the newest token
+ * is itself due, so that no token is ever renewed twice (however late the lock came). */
 async function renewOnce(token) {
   const stored = tokenStore.stored();
   if (isRenewalOf(stored, token)) {
-    const times = tokenTimes(stored);
-    if (serverNow() < times.iat + halfLife(times)) {
-      tokenStore.renew(stored);
-      return;
-    }
+    tokenStore.renew(stored);
+    if (!due(stored)) return;
+    token = stored;
   }
   const { access_token: next } = await api.renew();
   if (tokenStore.get() !== token) return; // signed out or signed in anew meanwhile
@@ -73,13 +73,31 @@ async function renewOnce(token) {
   tokenStore.renew(next);
 }
 
+/** Resolves once storage holds a renewal of `token`, or after `ms`. A lock's holder
+ * writes its renewal before letting go, but another tab's copy of localStorage is
+ * updated a moment later (tabs may live in other processes): without this wait, the
+ * next tab could renew the same token again. */
+function renewalStored(token, ms) {
+  const until = Date.now() + ms;
+  return new Promise((resolve) => {
+    const poll = () => {
+      if (isRenewalOf(tokenStore.stored(), token) || Date.now() >= until) resolve();
+      else setTimeout(poll, 25);
+    };
+    poll();
+  });
+}
+
 function renewNow() {
   const token = tokenStore.get();
   if (renewing || !due(token)) return;
+  const asked = performance.now();
   const locked = navigator.locks?.request
-    ? navigator.locks.request(`sunsupport.renew:${tokenKey()}`, () =>
-        tokenStore.get() === token ? renewOnce(token) : null,
-      )
+    ? navigator.locks.request(`sunsupport.renew:${tokenKey()}`, async () => {
+        // Waited for the lock: its holder was most likely renewing this very token.
+        if (performance.now() - asked > LOCK_WAITED_MS) await renewalStored(token, 1000);
+        return tokenStore.get() === token ? renewOnce(token) : null;
+      })
     : renewOnce(token);
   renewing = Promise.resolve(locked)
     .catch(() => {
