@@ -82,6 +82,9 @@ def test_parse_day(text: str, expected: date | None) -> None:
         ("закат 29.02.2027", "29.02.2027"),
         ("01.01.0000", "01.01.0000"),
         ("рассвет 31 апреля", "31 апреля"),
+        ("рассвет 32 марта", "32 марта"),
+        ("закат 15.03.202", "15.03.202"),
+        ("закат 01.01.0001", "01.01.0001"),
     ],
 )
 def test_a_day_the_calendar_does_not_have_is_named(text: str, label: str) -> None:

@@ -112,9 +112,9 @@ async def renew(
     """A fresh token for a signed-in user or staff member whose token still works, with
     the same sign-in time and token version: the pages ask while the person is active,
     so nobody is signed out mid-conversation. A renewal never outlives
-    ``SESSION_MAX_HOURS`` after the sign-in; signing out everywhere, a new password, a
-    new role or a deleted account still end the session at once. A visitor's token is
-    403 here (``POST /auth/visitor/renew``)."""
+    ``SESSION_MAX_HOURS`` after the sign-in; signing out everywhere, a new password or a
+    deleted account still end the session at once (a new role applies from the next
+    request). A visitor's token is 403 here (``POST /auth/visitor/renew``)."""
     if user.is_visitor or claims.visitor:
         raise Forbidden("A visitor's token is renewed with POST /auth/visitor/renew")
     await limiter.hit(limiter.renewals, f"user:{user.id}", TOO_MANY_RENEWALS)

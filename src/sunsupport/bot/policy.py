@@ -50,8 +50,10 @@ def decide(
         and runner_up.score >= settings.threshold
         and top.score - runner_up.score < settings.ambiguity_margin
     ):
-        if settings.handoff_intent in (top.intent, runner_up.intent):
-            human = top if top.intent == settings.handoff_intent else runner_up
+        human = top if top.intent == settings.handoff_intent else runner_up
+        if human.intent == settings.handoff_intent and human.score >= strict.get(
+            human.intent, settings.threshold
+        ):  # only as sure as the handoff intent's own threshold asks
             return Decision(human.intent, human.score)
         return Decision(top.intent, top.score, alternative=runner_up.intent)
     return Decision(top.intent, top.score)

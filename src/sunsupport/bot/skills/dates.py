@@ -53,12 +53,20 @@ class NoSuchDay(ValueError):
         self.label = label
 
 
+YEARS = range(1900, 2101)
+"""Years the bot answers for (astral is good for centuries, but a year 202 or 0001 is a
+slip, not a question)."""
+
+
 def _build(day: int, month: int, year: str | None, today: date, label: str) -> date | None:
     if not (1 <= day <= 31 and 1 <= month <= 12):
         return None  # not a day and a month: a time, a version, a fraction
     if year is not None:  # "15.03.26" is 2026; a four-digit year is taken as written
+        number = int(year) + (2000 if len(year) == 2 else 0)
         try:
-            return date(int(year) + (2000 if len(year) == 2 else 0), month, day)
+            if number not in YEARS:
+                raise ValueError(number)
+            return date(number, month, day)
         except ValueError:
             raise NoSuchDay(label) from None
     # "15 марта" said in December means the coming March; "29 февраля", the next leap year's.
@@ -83,6 +91,8 @@ def parse_day(text: str, today: date) -> date | None:
     words = normalize(text)
     for match in _WORDY.finditer(words):
         month = _month(match.group(2))
+        if month and not 1 <= int(match.group(1)) <= 31:  # "32 марта": a month named
+            raise NoSuchDay(f"{int(match.group(1))} {MONTH_NAMES_GENITIVE[month - 1]}")
         if month:
             label = f"{int(match.group(1))} {MONTH_NAMES_GENITIVE[month - 1]}"
             label += f" {match.group(3)}" if match.group(3) else ""

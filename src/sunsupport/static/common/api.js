@@ -270,7 +270,9 @@ export const api = {
     request("PATCH", `/chat/session/${enc(sessionId)}`, { body: { title } }),
   deleteSession: (sessionId) => request("DELETE", `/chat/session/${enc(sessionId)}`),
   sessionDetail: (sessionId) => request("GET", `/chat/session/${enc(sessionId)}`),
-  markRead: (sessionId) => request("POST", `/chat/session/${enc(sessionId)}/read`),
+  // Sent by itself when a reply arrives in the open chat: not the person's activity.
+  markRead: (sessionId) =>
+    request("POST", `/chat/session/${enc(sessionId)}/read`, { activity: false }),
   rate: (sessionId, rating, comment) =>
     request("POST", `/chat/session/${enc(sessionId)}/rating`, {
       body: { rating, comment: comment || null },
