@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import UI, Account, api_call, seed_token
+from tests.support.browser import UI, Account, api_call, chat_with, seed_token
 from tests.support.servers import RunningServer, run_cli
 
 pytestmark = pytest.mark.e2e
@@ -63,11 +63,8 @@ def test_dismiss_and_stats_with_chart(
     live_server: str,
 ) -> None:
     _, user_token = account_pool()
-    session_id = api_call(live_server, "POST", "/chat/session", user_token)["id"]
     text = f"абырвалг главрыба {secrets.token_hex(3)}"
-    api_call(
-        live_server, "POST", "/chat/message", user_token, {"session_id": session_id, "text": text}
-    )
+    session_id, _ = chat_with(live_server, user_token, text)
 
     _, token = staff("admin")
     open_admin(ui, token)
@@ -172,14 +169,7 @@ def test_canned_reply_from_admin_in_the_console(
 
     # An operator with a claimed conversation types /shortcut + Tab.
     _, user_token = account_pool()
-    session_id = api_call(live_server, "POST", "/chat/session", user_token)["id"]
-    api_call(
-        live_server,
-        "POST",
-        "/chat/message",
-        user_token,
-        {"session_id": session_id, "text": "позовите оператора"},
-    )
+    session_id, _ = chat_with(live_server, user_token, "позовите оператора")
     _, operator_token = staff("operator")
     api_call(live_server, "POST", f"/operator/sessions/{session_id}/claim", operator_token)
 
@@ -211,16 +201,8 @@ def test_reviewing_a_confident_answer_the_user_escaped_from(
     """A confident answer followed by a request for a human reaches the inbox with its
     own reason and the intent's title; the admin confirms it was right."""
     _, user_token = account_pool()
-    session_id = api_call(live_server, "POST", "/chat/session", user_token)["id"]
     question = f"какие у вас тарифы, номер {secrets.randbelow(10**6)}?"
-    for text in (question, "позовите оператора"):
-        api_call(
-            live_server,
-            "POST",
-            "/chat/message",
-            user_token,
-            {"session_id": session_id, "text": text},
-        )
+    chat_with(live_server, user_token, question, "позовите оператора")
 
     _, token = staff("admin")
     open_admin(ui, token)
@@ -261,16 +243,8 @@ def test_the_audit_log_speaks_russian_and_reads_on_a_phone(
     assert done.returncode == 0, done.stderr
 
     _, user_token = account_pool()
-    session_id = api_call(live_server, "POST", "/chat/session", user_token)["id"]
     texts = [f"фыва пролдж {secrets.token_hex(3)}" for _ in range(2)]
-    for text in texts:
-        api_call(
-            live_server,
-            "POST",
-            "/chat/message",
-            user_token,
-            {"session_id": session_id, "text": text},
-        )
+    chat_with(live_server, user_token, *texts)
     _, token = staff("admin")
     new = api_call(live_server, "GET", "/admin/misunderstood?status=new&limit=200", token)
     taught, dismissed = (next(i["id"] for i in new if i["text"] == text) for text in texts)
@@ -333,10 +307,8 @@ def test_a_thumbs_down_item_shows_a_drawn_thumb_and_words(
 ) -> None:
     """Not the 👎 emoji, which is an empty box without an emoji font."""
     _, user_token = account_pool()
-    session_id = api_call(live_server, "POST", "/chat/session", user_token)["id"]
     text = f"погода {secrets.randbelow(10**6)}"
-    body = {"session_id": session_id, "text": text}
-    posted = api_call(live_server, "POST", "/chat/message", user_token, body)
+    _, (posted,) = chat_with(live_server, user_token, text)
     feedback = f"/chat/message/{posted['answer_id']}/feedback"
     api_call(live_server, "POST", feedback, user_token, {"value": -1})
 
@@ -354,10 +326,8 @@ def test_the_next_inbox_page_starts_at_its_top(
     live_server: str,
 ) -> None:
     _, user_token = account_pool()
-    session_id = api_call(live_server, "POST", "/chat/session", user_token)["id"]
-    for n in range(62):  # more than a page of 50, and a second page taller than the window
-        body = {"session_id": session_id, "text": f"щщщ ъъъ {n} {secrets.token_hex(3)}"}
-        api_call(live_server, "POST", "/chat/message", user_token, body)
+    # more than a page of 50, and a second page taller than the window
+    chat_with(live_server, user_token, *(f"щщщ ъъъ {n} {secrets.token_hex(3)}" for n in range(62)))
 
     _, token = staff("admin")
     open_admin(ui, token)

@@ -13,7 +13,6 @@ import httpx
 import jwt
 import pytest
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
 
 from sunsupport.core.config import SECRET_FILE_NAME
 from sunsupport.core.security import ALGORITHM
@@ -38,17 +37,6 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     stop_server(running)
 
 
-async def _closed_with(socket: Socket, seconds: float = 10) -> int:
-    """Read until the server closes the connection; its close code."""
-    try:
-        async with asyncio.timeout(seconds):
-            while True:
-                await socket.connection.recv()
-    except ConnectionClosed as closed:
-        return closed.rcvd.code if closed.rcvd else -1
-    raise AssertionError("the server did not close the connection")
-
-
 async def test_a_socket_closes_when_its_token_expires(live: RunningServer) -> None:
     async with httpx.AsyncClient(base_url=live.base_url, timeout=15) as http:
         _, headers = await new_user(http)
@@ -63,7 +51,7 @@ async def test_a_socket_closes_when_its_token_expires(live: RunningServer) -> No
     )
     async with open_socket(live, f"/ws/chat/{sid}", short) as page:
         await page.next("ready")
-        assert await _closed_with(page) == 4401
+        assert await page.closed_code() == 4401
 
 
 async def test_a_demoted_operator_is_disconnected_at_once(live: RunningServer) -> None:
@@ -76,7 +64,7 @@ async def test_a_demoted_operator_is_disconnected_at_once(live: RunningServer) -
             run_cli, "set-role", operator["username"], "user", cwd=live.workdir, env=live.env
         )
         assert demoted.returncode == 0, demoted.stderr
-        assert await _closed_with(console, seconds=10) == 4403
+        assert await console.closed_code(seconds=10) == 4403
 
 
 async def test_a_typing_flood_closes_the_flooder_not_the_operators(live: RunningServer) -> None:
@@ -93,7 +81,7 @@ async def test_a_typing_flood_closes_the_flooder_not_the_operators(live: Running
         await page.next("ready")
         for _ in range(3000):
             await page.connection.send(json.dumps({"type": "typing"}))
-        assert await _closed_with(page) == 1008
+        assert await page.closed_code() == 1008
         # the console is still connected and answers
         await console.connection.send(json.dumps({"type": "ping"}))
         assert (await console.next("pong"))["type"] == "pong"
@@ -113,7 +101,7 @@ async def test_one_user_cannot_hold_many_sockets(live: RunningServer) -> None:
             connections.append(connection)
         extra = await connect(url)
         await extra.send(json.dumps({"type": "auth", "token": token}))
-        assert await _closed_with(Socket(extra)) == 1008
+        assert await Socket(extra).closed_code() == 1008
     finally:
         for connection in connections:
             await connection.close()
@@ -126,7 +114,7 @@ async def test_a_frame_over_64_kib_is_refused(live: RunningServer) -> None:
     async with open_socket(live, f"/ws/chat/{sid}", token) as page:
         await page.next("ready")
         await page.connection.send(json.dumps({"type": "typing", "pad": "x" * 70_000}))
-        assert await _closed_with(page) == 1009
+        assert await page.closed_code() == 1009
 
 
 async def test_staff_hear_a_users_typing_only_while_a_human_is_involved(
@@ -171,4 +159,4 @@ async def test_a_frame_that_is_not_json_text_closes_with_1003(
     async with open_socket(live, f"/ws/chat/{sid}", token) as page:
         await page.next("ready")
         await page.connection.send(frame)
-        assert await _closed_with(page) == 1003
+        assert await page.closed_code() == 1003

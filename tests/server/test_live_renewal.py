@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import jwt
 import pytest
-from websockets.exceptions import ConnectionClosed
 
 from sunsupport.core.config import SECRET_FILE_NAME
 from sunsupport.core.security import ALGORITHM
@@ -39,16 +38,6 @@ async def renewed(http: httpx.AsyncClient, token: str) -> str:
 async def still_open(socket: Socket) -> None:
     await socket.connection.send(json.dumps({"type": "ping"}))
     await socket.next("pong")
-
-
-async def closed_with(socket: Socket, seconds: float = 10) -> int:
-    try:
-        async with asyncio.timeout(seconds):
-            while True:
-                await socket.connection.recv()
-    except ConnectionClosed as closed:
-        return closed.rcvd.code if closed.rcvd else -1
-    raise AssertionError("the server did not close the connection")
 
 
 async def test_renewed_tokens_keep_chat_and_staff_sockets_open(server: RunningServer) -> None:
@@ -82,7 +71,7 @@ async def test_a_socket_without_a_renewal_still_closes_at_expiry(server: Running
         sid = (await http.post("/chat/session", headers=headers)).json()["id"]
     async with open_socket(server, f"/ws/chat/{sid}", short_token(server, user_id)) as page:
         await page.next("ready")
-        assert await closed_with(page) == 4401
+        assert await page.closed_code() == 4401
 
 
 @pytest.mark.parametrize("kind", ["another account", "garbage", "missing"])
@@ -99,4 +88,4 @@ async def test_a_bad_renewal_closes_the_socket(server: RunningServer, kind: str)
             elif kind == "garbage":
                 frame["token"] = "garbage"
             await page.connection.send(json.dumps(frame))
-            assert await closed_with(page) == 4401
+            assert await page.closed_code() == 4401

@@ -195,6 +195,17 @@ def api_call(
         return json.loads(response.read() or b"null")
 
 
+def chat_with(base_url: str, token: str, *texts: str) -> tuple[str, list[dict]]:
+    """A new chat of the token's user with ``texts`` sent in order: its id and the answers
+    to each (``POST /chat/message`` bodies)."""
+    session_id = str(api_call(base_url, "POST", "/chat/session", token)["id"])  # type: ignore[index]
+    posted = [
+        api_call(base_url, "POST", "/chat/message", token, {"session_id": session_id, "text": t})
+        for t in texts
+    ]
+    return session_id, posted  # type: ignore[return-value]
+
+
 def seed_token(page: Page, token: str) -> None:
     """Log `page` in before its scripts run (once per tab, like the `chat` fixture), under
     the key of the page it opens: the staff key on /operator and /admin."""

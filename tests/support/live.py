@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from tests.support.servers import RunningServer, create_user_cli
 
@@ -59,6 +60,17 @@ class Socket:
                     return frame
 
         return await asyncio.wait_for(wait(), wait_seconds)
+
+    async def closed_code(self, seconds: float = 10) -> int:
+        """Read until the server closes the connection; its close code (-1: no close
+        frame)."""
+        try:
+            async with asyncio.timeout(seconds):
+                while True:
+                    await self.connection.recv()
+        except ConnectionClosed as closed:
+            return closed.rcvd.code if closed.rcvd else -1
+        raise AssertionError("the server did not close the connection")
 
 
 @asynccontextmanager
