@@ -71,13 +71,8 @@ async function listUntil(id) {
   if (!more) return false;
   const detail = await api.sessionDetail(id).catch(() => null);
   if (detail?.user_id !== currentUser()?.id) return false;
-  const mine = generation;
   while (more && !sessions.some((s) => s.id === id)) {
-    const next = await fetchChats(MAX_LIMIT, sessions.length);
-    if (mine !== generation) return false; // signed out, or the list was read again
-    const added = unique(next.rows, new Set(sessions.map((s) => s.id)));
-    sessions.push(...added);
-    more = next.more && added.length > 0;
+    if (!(await appendChats(MAX_LIMIT))) return false; // signed out, or read again
   }
   renderSessions();
   return sessions.some((s) => s.id === id);
@@ -200,6 +195,18 @@ function unique(rows, known = new Set()) {
   return rows.filter((row) => !known.has(row.id) && known.add(row.id));
 }
 
+/** The next `count` chats, after those listed (skipping any already there); the ones
+ *  added, or null when the list was replaced meanwhile (a sign-out, a re-read). */
+async function appendChats(count) {
+  const mine = generation;
+  const next = await fetchChats(count, sessions.length);
+  if (mine !== generation) return null;
+  const added = unique(next.rows, new Set(sessions.map((s) => s.id)));
+  sessions.push(...added);
+  more = next.more && added.length > 0; // nothing new: stop asking
+  return added;
+}
+
 /** Read the list again, as far as it was shown (unread counts, titles, order). */
 export async function refreshSessions() {
   generation += 1;
@@ -217,13 +224,9 @@ async function showMore() {
   if (loadingMore) return;
   loadingMore = true;
   moreButton.setAttribute("aria-busy", "true");
-  const mine = generation;
   try {
-    const next = await fetchChats(PAGE, sessions.length);
-    if (mine !== generation) return;
-    const added = unique(next.rows, new Set(sessions.map((s) => s.id)));
-    sessions.push(...added);
-    more = next.more;
+    const added = await appendChats(PAGE);
+    if (!added) return;
     const focusNew = document.activeElement === moreButton; // not taken from elsewhere
     renderSessions();
     if (focusNew && added.length) {
